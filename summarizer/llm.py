@@ -1,0 +1,221 @@
+"""Talking to an OpenAI-compatible model through instructor.
+
+One place builds the client (``build_client``); one function makes a structured call
+(``LLMClient.complete``) and turns every failure into an error from ``summarizer.errors``.
+HTTP retries live in the transport (``summarizer.retry``); instructor only re-asks on
+validation errors. openai and instructor are imported lazily so the CLI starts fast.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from .config import LLMConfig
+from .errors import (
+    ConfigError,
+    ContextLengthError,
+    InvalidOutputError,
+    ModelError,
+    ModelUnavailableError,
+    RateLimitError,
+    RefusalError,
+    TruncatedOutputError,
+)
+from .models import Usage
+
+if TYPE_CHECKING:
+    import openai
+
+log = logging.getLogger("summarizer.llm")
+
+_INSTRUCTOR_MODES = {
+    "tools": "TOOLS",
+    "json_schema": "JSON_SCHEMA",
+    "json_object_schema": "JSON",
+    "json": "JSON",
+    "md_json": "MD_JSON",
+}
+
+
+@dataclass
+class CallRecord:
+    """What the model calls for one article cost, summed over every completion."""
+
+    usage: Usage = field(default_factory=Usage)
+    completions: int = 0
+    refusal: str | None = None
+    finish_reasons: list[str] = field(default_factory=list)
+
+
+_current: contextvars.ContextVar[CallRecord | None] = contextvars.ContextVar(
+    "summarizer_call_record", default=None
+)
+
+
+@contextmanager
+def record_calls() -> Iterator[CallRecord]:
+    record = CallRecord()
+    token = _current.set(record)
+    try:
+        yield record
+    finally:
+        _current.reset(token)
+
+
+def _on_response(response: Any) -> None:
+    record = _current.get()
+    if record is None:
+        return
+    record.completions += 1
+    usage = getattr(response, "usage", None)
+    if usage is not None:
+        record.usage = record.usage + Usage(
+            prompt_tokens=usage.prompt_tokens or 0,
+            completion_tokens=usage.completion_tokens or 0,
+            total_tokens=usage.total_tokens or 0,
+        )
+    choices = getattr(response, "choices", None) or []
+    if choices:
+        record.finish_reasons.append(str(choices[0].finish_reason))
+        refusal = getattr(choices[0].message, "refusal", None)
+        if refusal:
+            record.refusal = str(refusal)
+
+
+def build_openai(config: LLMConfig) -> openai.AsyncOpenAI:
+    """The SDK client: its own retries off, ours in the transport."""
+    import openai
+
+    from .retry import build_http_client
+
+    if config.is_openai and not config.api_key:
+        raise ConfigError("no API key for api.openai.com; set OPENAI_API_KEY")
+    return openai.AsyncOpenAI(
+        api_key=config.api_key or "not-needed",
+        base_url=config.base_url,
+        max_retries=0,
+        timeout=config.timeout,
+        http_client=build_http_client(config.retry, config.timeout),
+    )
+
+
+class LLMClient:
+    """A structured-output client for one endpoint, model and mode."""
+
+    def __init__(self, config: LLMConfig, client: openai.AsyncOpenAI | None = None) -> None:
+        import instructor
+
+        self.config = config
+        self.model = config.resolved_model()
+        self.mode = config.resolved_mode()
+        self.openai = client or build_openai(config)
+        mode = getattr(instructor.Mode, _INSTRUCTOR_MODES[self.mode])
+        self._instructor = instructor.from_openai(self.openai, mode=mode)
+        self._instructor.on("completion:response", _on_response)
+
+    async def complete(
+        self,
+        messages: list[dict[str, str]],
+        response_model: type[BaseModel],
+        *,
+        temperature: float,
+        source: str,
+    ) -> BaseModel:
+        """One structured answer; raises a ``ModelError`` subclass naming ``source``."""
+        kwargs: dict[str, Any] = {
+            "model": self.model,
+            "messages": messages,
+            "response_model": response_model,
+            "max_retries": self.config.max_reasks,
+            "temperature": temperature,
+            "max_tokens": self.config.max_tokens,
+            "strict": False,
+        }
+        if self.mode == "json_object_schema":
+            schema = response_model.model_json_schema()
+            kwargs["extra_body"] = {"response_format": {"type": "json_object", "schema": schema}}
+        try:
+            result: BaseModel = await self._instructor.create(**kwargs)
+        except Exception as exc:
+            raise translate_error(exc, source, _current.get()) from exc
+        return result
+
+    async def aclose(self) -> None:
+        await self.openai.close()
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def _status_error(err: BaseException, source: str) -> ModelError | None:
+    import openai
+
+    if isinstance(err, openai.RateLimitError):
+        if "insufficient_quota" in str(err):
+            return RateLimitError("quota exhausted (insufficient_quota); check your plan and "
+                                  "billing", source=source)
+        return RateLimitError("still rate limited after retries; lower --concurrency or try "
+                              "later", source=source)
+    if isinstance(err, openai.AuthenticationError):
+        return ModelError("authentication failed; check OPENAI_API_KEY", source=source)
+    if isinstance(err, openai.BadRequestError | openai.APIStatusError) and _is_context(err):
+        return ContextLengthError("the article does not fit the model's context window; use a "
+                                  "model with a longer context or shorten the input", source=source)
+    if isinstance(err, openai.NotFoundError):
+        return ModelError(f"endpoint or model not found ({err}); check --model and --base-url",
+                          source=source)
+    if isinstance(err, openai.InternalServerError):
+        return ModelUnavailableError(f"server error after retries ({err.status_code})",
+                                     source=source)
+    if isinstance(err, openai.APIStatusError):
+        return ModelError(f"the endpoint rejected the request ({err.status_code}): "
+                          f"{_short(err)}", source=source)
+    if isinstance(err, openai.APITimeoutError):
+        return ModelUnavailableError("timed out after retries; raise --timeout or check the "
+                                     "server", source=source)
+    if isinstance(err, openai.APIConnectionError):
+        return ModelUnavailableError("cannot reach the endpoint; check --base-url and that the "
+                                     "server is running", source=source)
+    return None
+
+
+def _is_context(err: BaseException) -> bool:
+    text = str(err).lower()
+    return "context_length" in text or ("context" in text and ("exceed" in text or "maximum" in text))
+
+
+def _short(err: BaseException, limit: int = 200) -> str:
+    text = " ".join(str(err).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def translate_error(exc: BaseException, source: str, record: CallRecord | None) -> ModelError:
+    """Map SDK, instructor and transport failures to one ``ModelError`` naming the input."""
+    if record is not None and record.refusal:
+        return RefusalError(f"the model refused: {_short(record.refusal)}", source=source)
+    for err in _chain(exc):
+        if type(err).__name__ == "CannotOverwriteExistingCassetteException":
+            raise err
+        if type(err).__name__ == "IncompleteOutputException":
+            return TruncatedOutputError("the answer was cut off (finish_reason=length); raise "
+                                        "--max-tokens or shorten the article", source=source)
+        mapped = _status_error(err, source)
+        if mapped is not None:
+            return mapped
+    if record is not None and "length" in record.finish_reasons:
+        return TruncatedOutputError("the answer was cut off (finish_reason=length); raise "
+                                    "--max-tokens or shorten the article", source=source)
+    return InvalidOutputError(f"no valid digest after re-asks: {_short(exc)}", source=source)

@@ -115,7 +115,8 @@ class _Writer:
     """Streams digests: pretty JSON when there turns out to be one, JSON Lines otherwise."""
 
     def __init__(self, out: TextIO, fmt: str | None) -> None:
-        self.out, self.fmt, self.pending, self.count = out, fmt, None, 0
+        self.out, self.fmt, self.count = out, fmt, 0
+        self.pending: Digest | None = None
 
     def add(self, digest: Digest) -> None:
         from .render import render
@@ -237,6 +238,15 @@ def schema_check() -> None:
     except SummarizerError as exc:
         raise _fail(exc) from None
     typer.echo("schemas match the models")
+
+
+def _register_commands() -> None:
+    from .cli_report import register as register_report
+
+    register_report(app)
+
+
+_register_commands()
 
 
 def main() -> None:

@@ -31,6 +31,14 @@ class RetryPolicy:
     max_retry_after: float = 60.0
 
 
+def _seconds(value: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        message = f"SUMMARIZER_TIMEOUT must be a number of seconds, not {value!r}"
+        raise ConfigError(message) from None
+
+
 @dataclass(frozen=True)
 class LLMConfig:
     """How to reach an OpenAI-compatible endpoint. The key never appears in ``repr``."""
@@ -54,13 +62,16 @@ class LLMConfig:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> LLMConfig:
-        """Fill unset options from ``OPENAI_BASE_URL``, ``SUMMARIZER_MODEL``, ``OPENAI_API_KEY``."""
+        """Fill unset options from ``OPENAI_BASE_URL``, ``SUMMARIZER_MODEL``, ``OPENAI_API_KEY``
+        and ``SUMMARIZER_TIMEOUT`` (seconds per HTTP request)."""
         env = os.environ if env is None else env
         values: dict[str, object] = {
             "model": env.get("SUMMARIZER_MODEL") or None,
             "base_url": env.get("OPENAI_BASE_URL") or None,
             "api_key": env.get("OPENAI_API_KEY") or None,
         }
+        if env.get("SUMMARIZER_TIMEOUT"):
+            values["timeout"] = _seconds(env["SUMMARIZER_TIMEOUT"])
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
 

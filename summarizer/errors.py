@@ -20,6 +20,11 @@ Every message names the input (article id or path) and says what to do next.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .models import Usage
+
 
 class SummarizerError(Exception):
     """Base of every error raised by summarizer."""
@@ -46,7 +51,14 @@ class SchemaDriftError(SummarizerError):
 
 
 class ModelError(SummarizerError):
-    """The model call for one article failed."""
+    """The model call for one article failed.
+
+    ``usage`` and ``attempts`` say what the failed call still cost (summed over every
+    completion and HTTP request), so batch runs can account for it.
+    """
+
+    usage: Usage | None = None
+    attempts: int = 0
 
 
 class ModelUnavailableError(ModelError):

@@ -133,7 +133,7 @@ class LLMClient:
             "model": self.model,
             "messages": messages,
             "response_model": response_model,
-            "max_retries": self.config.max_reasks,
+            "max_retries": _reask_policy(self.config.max_reasks),
             "temperature": temperature,
             "max_tokens": self.config.max_tokens,
             "strict": False,
@@ -149,6 +149,28 @@ class LLMClient:
 
     async def aclose(self) -> None:
         await self.openai.close()
+
+
+def _reask_policy(max_reasks: int) -> Any:
+    """instructor re-asks on validation errors only, at most ``max_reasks`` times.
+
+    A refusal is not a validation problem: asking again only burns tokens, so it stops here.
+    """
+    import json
+
+    from instructor.core.exceptions import AsyncValidationError, ResponseParsingError
+    from pydantic import ValidationError
+    from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
+
+    parse_errors = (ValidationError, json.JSONDecodeError, AsyncValidationError,
+                    ResponseParsingError)
+
+    def should_reask(exc: BaseException) -> bool:
+        record = _current.get()
+        return isinstance(exc, parse_errors) and not (record and record.refusal)
+
+    return AsyncRetrying(stop=stop_after_attempt(max_reasks + 1),
+                         retry=retry_if_exception(should_reask), reraise=True)
 
 
 def _chain(exc: BaseException) -> Iterator[BaseException]:
@@ -194,7 +216,9 @@ def _status_error(err: BaseException, source: str) -> ModelError | None:
 
 def _is_context(err: BaseException) -> bool:
     text = str(err).lower()
-    return "context_length" in text or ("context" in text and ("exceed" in text or "maximum" in text))
+    if "context_length" in text:
+        return True
+    return "context" in text and ("exceed" in text or "maximum" in text)
 
 
 def _short(err: BaseException, limit: int = 200) -> str:
@@ -205,7 +229,8 @@ def _short(err: BaseException, limit: int = 200) -> str:
 def translate_error(exc: BaseException, source: str, record: CallRecord | None) -> ModelError:
     """Map SDK, instructor and transport failures to one ``ModelError`` naming the input."""
     if record is not None and record.refusal:
-        return RefusalError(f"the model refused: {_short(record.refusal)}", source=source)
+        return RefusalError(f"the model refused: {_short(Exception(record.refusal))}",
+                            source=source)
     for err in _chain(exc):
         if type(err).__name__ == "CannotOverwriteExistingCassetteException":
             raise err

@@ -11,9 +11,10 @@ Two families of models live here:
 
 from __future__ import annotations
 
-from typing import Literal
+import json
+from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 SCHEMA_VERSION = "1"
 
@@ -165,7 +166,9 @@ class Provenance(_Model):
     temperature: float | None = None
     created_at: str
     usage: Usage = Field(default_factory=Usage)
-    attempts: int = Field(default=0, description="HTTP requests made to the model, retries included.")
+    attempts: int = Field(
+        default=0, description="HTTP requests made to the model, retries included."
+    )
     duration_ms: float | None = None
 
 
@@ -226,7 +229,9 @@ class DraftSector(BaseModel):
 
 
 class DraftTarget(BaseModel):
-    description: str = Field(max_length=300, description="A forward-looking goal, never a past figure.")
+    description: str = Field(
+        max_length=300, description="A forward-looking goal, never a past figure."
+    )
     value: str | None = Field(default=None, max_length=80)
     unit: str | None = Field(default=None, max_length=80)
     deadline: str | None = Field(default=None, max_length=40)
@@ -235,6 +240,29 @@ class DraftTarget(BaseModel):
 
 class DigestDraft(BaseModel):
     """What the model is asked to return for one article."""
+
+    @classmethod
+    def model_validate_json(
+        cls,
+        json_data: str | bytes | bytearray,
+        *,
+        strict: bool | None = None,
+        context: Any | None = None,
+        **kwargs: Any,
+    ) -> Self:
+        """Also accept raw control characters (e.g. newlines) inside JSON strings.
+
+        Small local models often emit them; they are invalid JSON but unambiguous, so we
+        parse leniently instead of spending a re-ask. Anything else still fails as before.
+        """
+        try:
+            return super().model_validate_json(json_data, strict=strict, context=context, **kwargs)
+        except ValidationError as error:
+            try:
+                data = json.loads(json_data, strict=False)
+            except ValueError:
+                raise error from None
+            return cls.model_validate(data, strict=strict, context=context)
 
     summary: DraftSummary
     parties: list[DraftParty] = Field(default_factory=list, max_length=12)

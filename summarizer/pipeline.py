@@ -104,7 +104,8 @@ class Summarizer:
         return await self._llm_digest(art)
 
     def summarize(self, article: Article | str) -> Digest:
-        return self._run(self.asummarize(article))
+        digest: Digest = self._run(self.asummarize(article))
+        return digest
 
     async def aclose(self) -> None:
         if self._llm is not None:
@@ -159,11 +160,17 @@ class Summarizer:
         assert self._prompt is not None
         started = time.perf_counter()
         with record_calls() as record, track_calls() as stats:
-            grounded, notes = await self._draft_and_ground(article)
+            try:
+                grounded, notes = await self._draft_and_ground(article)
+            except ModelError as exc:
+                exc.usage, exc.attempts = record.usage, max(stats.http_requests, record.completions)
+                raise
         provenance = self._provenance(record, stats, time.perf_counter() - started)
         return _assemble(article, grounded, provenance, notes)
 
-    async def _draft_and_ground(self, article: Article) -> tuple[GroundedDraft, list[DigestWarning]]:
+    async def _draft_and_ground(
+        self, article: Article
+    ) -> tuple[GroundedDraft, list[DigestWarning]]:
         """Ask, ground, and re-ask once about quotes that are not in the article."""
         llm, prompt = self._llm_client(), self._prompt
         assert prompt is not None

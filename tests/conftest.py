@@ -1,0 +1,140 @@
+"""Test set-up: offline by construction, no real key, cassettes under top-level cassettes/.
+
+Network: pytest runs with ``--block-network --allowed-hosts=127.0.0.1,localhost,::1``
+(pyproject), so only servers the tests start themselves can be reached.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from summarizer.config import LLMConfig
+
+ROOT = Path(__file__).resolve().parent.parent
+CASSETTES = ROOT / "cassettes"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+RERECORD = (
+    "python -m pytest {nodeid} --record-mode=rewrite "
+    "(with a model server running; see README 'Re-recording cassettes')"
+)
+DROP_RESPONSE_HEADERS = {
+    "set-cookie",
+    "x-request-id",
+    "request-id",
+    "openai-organization",
+    "openai-project",
+    "cf-ray",
+    "x-openai-proxy-wasm",
+}
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A dummy key and a private home; no real endpoint leaks in from the developer's shell."""
+    monkeypatch.setenv("OPENAI_API_KEY", "test-dummy-key")
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    monkeypatch.delenv("SUMMARIZER_MODEL", raising=False)
+    monkeypatch.setenv("SUMMARIZER_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("SUMMARIZER_TIMEOUT", "600")
+    for proxy in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
+                  "all_proxy"):
+        monkeypatch.delenv(proxy, raising=False)
+
+
+def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
+    headers = response.get("headers", {})
+    for name in list(headers):
+        if name.lower() in DROP_RESPONSE_HEADERS:
+            del headers[name]
+    return response
+
+
+@pytest.fixture(scope="module")
+def vcr_config() -> dict[str, Any]:
+    return {
+        "match_on": ["method", "scheme", "host", "port", "path", "query", "body"],
+        "decode_compressed_response": True,
+        "filter_headers": [
+            "authorization",
+            "api-key",
+            "x-api-key",
+            "openai-organization",
+            "openai-project",
+            "cookie",
+        ],
+        "before_record_response": _scrub_response,
+    }
+
+
+@pytest.fixture(scope="module")
+def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
+    module = Path(str(request.node.fspath)).stem
+    return str(CASSETTES / module)
+
+
+@pytest.fixture(scope="session")
+def llm_endpoint() -> dict[str, str]:
+    """The server and model the cassettes were recorded against (cassettes/endpoint.json).
+
+    To record anew, set SUMMARIZER_RECORD_BASE_URL, SUMMARIZER_RECORD_MODEL (and
+    SUMMARIZER_RECORD_API_KEY, SUMMARIZER_RECORD_MODE, SUMMARIZER_RECORD_SERVER as needed)
+    and run the cassette tests with --record-mode=rewrite; endpoint.json is rewritten.
+    """
+    path = CASSETTES / "endpoint.json"
+    base_url = os.environ.get("SUMMARIZER_RECORD_BASE_URL")
+    if not base_url:
+        data: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+        return data
+    endpoint = {
+        "base_url": base_url,
+        "model": os.environ["SUMMARIZER_RECORD_MODEL"],
+        "mode": os.environ.get("SUMMARIZER_RECORD_MODE", "auto"),
+        "server": os.environ.get("SUMMARIZER_RECORD_SERVER", "unknown"),
+        "recorded": datetime.now(UTC).date().isoformat(),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(endpoint, indent=2) + "\n", encoding="utf-8")
+    return endpoint
+
+
+@pytest.fixture
+def llm_config(llm_endpoint: dict[str, str]) -> LLMConfig:
+    """An LLMConfig for the recorded endpoint; the key is the recorder's, or a dummy on replay."""
+    return LLMConfig(
+        base_url=llm_endpoint["base_url"],
+        model=llm_endpoint["model"],
+        mode=llm_endpoint["mode"],
+        api_key=os.environ.get("SUMMARIZER_RECORD_API_KEY", "test-dummy-key"),
+        timeout=600.0,  # a small CPU-only server can be slow while recording
+    )
+
+
+def _is_stale_cassette(exc: BaseException | None) -> bool:
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if type(exc).__name__ == "CannotOverwriteExistingCassetteException":
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Turn vcrpy's no-match error (wrapped by openai) into a message that says what to do."""
+    try:
+        return (yield)
+    except BaseException as exc:
+        if _is_stale_cassette(exc):
+            pytest.fail(
+                "cassette stale — re-record with: " + RERECORD.format(nodeid=item.nodeid),
+                pytrace=False,
+            )
+        raise

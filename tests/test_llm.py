@@ -1,0 +1,108 @@
+"""Error translation and usage accounting, without a server."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import httpx2
+import openai
+import pytest
+
+from summarizer.errors import (
+    ContextLengthError,
+    InvalidOutputError,
+    ModelError,
+    ModelUnavailableError,
+    RateLimitError,
+    RefusalError,
+    TruncatedOutputError,
+)
+from summarizer.llm import CallRecord, _on_response, record_calls, translate_error
+
+REQUEST = httpx2.Request("POST", "http://127.0.0.1:1/v1/chat/completions")
+
+
+def _status(cls: type[openai.APIStatusError], code: int, body: dict[str, object]) -> Exception:
+    response = httpx2.Response(code, json=body, request=REQUEST)
+    return cls(str(body), response=response, body=body)
+
+
+class IncompleteOutputException(Exception):
+    """Stands in for instructor's class, matched by name."""
+
+
+def _wrapped(inner: Exception) -> Exception:
+    try:
+        try:
+            raise inner
+        except Exception as exc:
+            raise RuntimeError("instructor retry exhausted") from exc
+    except RuntimeError as outer:
+        return outer
+
+
+@pytest.mark.parametrize(
+    ("exc", "expected", "words"),
+    [
+        (_status(openai.RateLimitError, 429, {"error": {"code": "rate_limit_exceeded"}}),
+         RateLimitError, "rate limited"),
+        (_status(openai.RateLimitError, 429, {"error": {"code": "insufficient_quota"}}),
+         RateLimitError, "quota"),
+        (_status(openai.BadRequestError, 400, {"error": {"code": "context_length_exceeded"}}),
+         ContextLengthError, "context window"),
+        (_status(openai.InternalServerError, 503, {"error": "busy"}),
+         ModelUnavailableError, "server error"),
+        (openai.APIConnectionError(request=REQUEST), ModelUnavailableError, "--base-url"),
+        (openai.APITimeoutError(request=REQUEST), ModelUnavailableError, "timed out"),
+        (IncompleteOutputException("cut"), TruncatedOutputError, "finish_reason=length"),
+        (ValueError("1 validation error for DigestDraft"), InvalidOutputError, "re-asks"),
+    ],
+)
+def test_failures_become_errors_naming_the_article(
+    exc: Exception, expected: type[ModelError], words: str
+) -> None:
+    error = translate_error(_wrapped(exc), "news.txt [a1]", CallRecord())
+    assert type(error) is expected
+    assert str(error).startswith("news.txt [a1]: ")
+    assert words in str(error)
+
+
+def test_llama_cpp_context_message_is_recognised() -> None:
+    exc = _status(openai.BadRequestError, 400,
+                  {"error": {"message": "Requested tokens (9000) exceed context window of 8192"}})
+    assert isinstance(translate_error(exc, "a", None), ContextLengthError)
+
+
+def test_refusal_wins_over_the_parse_error_it_caused() -> None:
+    record = CallRecord(refusal="I can't help with that.")
+    error = translate_error(ValueError("no tool call"), "a.txt", record)
+    assert isinstance(error, RefusalError)
+    assert "I can't help with that." in str(error)
+
+
+def test_stale_cassette_error_is_not_swallowed() -> None:
+    class CannotOverwriteExistingCassetteException(Exception):
+        pass
+
+    with pytest.raises(CannotOverwriteExistingCassetteException):
+        translate_error(_wrapped(CannotOverwriteExistingCassetteException()), "a", None)
+
+
+def _completion(prompt: int, completion: int, finish: str = "stop") -> object:
+    usage = SimpleNamespace(prompt_tokens=prompt, completion_tokens=completion,
+                            total_tokens=prompt + completion)
+    message = SimpleNamespace(refusal=None)
+    return SimpleNamespace(usage=usage, choices=[SimpleNamespace(finish_reason=finish,
+                                                                 message=message)])
+
+
+def test_usage_is_summed_over_every_completion() -> None:
+    with record_calls() as record:
+        _on_response(_completion(100, 10, "length"))
+        _on_response(_completion(120, 30))
+    assert record.completions == 2
+    assert (record.usage.prompt_tokens, record.usage.completion_tokens) == (220, 40)
+    assert record.usage.total_tokens == 260
+    assert record.finish_reasons == ["length", "stop"]
+    _on_response(_completion(5, 5))  # outside a recording: ignored, no error
+    assert record.completions == 2

@@ -46,6 +46,12 @@ class OffsetMap(BaseModel):
         clean_start, orig_start, length = self.pieces[i]
         return orig_start + min(offset - clean_start, length)
 
+    def to_original_end(self, offset: int) -> int:
+        """Map an end offset: one at a run boundary ends the previous run, not the next."""
+        if not self.pieces or offset <= 0:
+            return self.to_original(offset)
+        return self.to_original(offset - 1) + 1
+
 
 class Article(BaseModel):
     """One article ready to digest. ``text`` is what every evidence offset indexes into."""

@@ -176,6 +176,7 @@ def _error_body(code: int) -> Json:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False  # handler threads idle on keep-alive must not hold up the exit
+    request_queue_size = 128  # bursts of new connections must not stall in the accept queue
 
     def __init__(self, script: _Script, standin: StandIn, latency: float,
                  models: Sequence[str]) -> None:

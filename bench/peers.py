@@ -44,7 +44,6 @@ from peers_systems import System, systems  # noqa: E402
 from standin import StandIn, dynamic, run_standin  # noqa: E402
 
 
-
 @dataclass(frozen=True)
 class BenchConfig:
     articles: Path

@@ -158,15 +158,15 @@ def digest(
     glob: Annotated[Optional[str], typer.Option(help="Only these files in directories.")] = None,  # noqa: UP045
 ) -> None:
     """Digest articles: print one grounded digest per article."""
-    from .ingest import IngestConfig, IngestFailure, iter_articles
-    from .pipeline import Summarizer
-
     if fmt not in (None, "json", "jsonl", "md"):
         raise typer.BadParameter("use json, jsonl or md", param_hint="--format")
     sources = inputs or (["-"] if not sys.stdin.isatty() else [])
     if not sources:
         raise typer.BadParameter("give at least one input, or pipe text on stdin",
                                  param_hint="INPUTS")
+    from .ingest import IngestConfig, IngestFailure, iter_articles
+    from .pipeline import Summarizer
+
     try:
         config = _config(backend, model, base_url, mode, prompt, temperature, max_tokens, timeout)
         summarizer = Summarizer(config)
@@ -241,9 +241,13 @@ def schema_check() -> None:
 
 
 def _register_commands() -> None:
+    from .cli_batch import register as register_batch
+    from .cli_eval import register as register_eval
     from .cli_report import register as register_report
 
     register_report(app)
+    register_eval(app)
+    register_batch(app)
 
 
 _register_commands()

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import contextvars
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
 
@@ -31,7 +31,10 @@ from .errors import (
 from .models import Usage
 
 if TYPE_CHECKING:
+    import httpx2
     import openai
+
+    from .retry import AttemptInfo
 
 log = logging.getLogger("summarizer.llm")
 
@@ -89,8 +92,70 @@ def _on_response(response: Any) -> None:
             record.refusal = str(refusal)
 
 
-def build_openai(config: LLMConfig) -> openai.AsyncOpenAI:
-    """The SDK client: its own retries off, ours in the transport."""
+
+# --------------------------------------------------------------------------- call observer
+
+
+@dataclass(frozen=True)
+class CallEvent:
+    """What a call observer hears, in order, about every model call made in its context.
+
+    ``attempt``: one HTTP request, from the retry transport (see :func:`report_attempt`);
+    ``completion``: an answer was received, with its usage; ``invalid``: that answer
+    failed validation (instructor re-asks while it may).
+    """
+
+    kind: Literal["attempt", "completion", "invalid"]
+    attempt: AttemptInfo | None = None
+    usage: Usage | None = None
+    detail: str | None = None
+
+
+CallObserver = Callable[[CallEvent], None]
+
+_observer: contextvars.ContextVar[CallObserver | None] = contextvars.ContextVar(
+    "summarizer_call_observer", default=None
+)
+
+
+@contextmanager
+def observe_calls(observer: CallObserver) -> Iterator[None]:
+    """Send every :class:`CallEvent` of this context (and tasks started in it) to ``observer``."""
+    token = _observer.set(observer)
+    try:
+        yield
+    finally:
+        _observer.reset(token)
+
+
+def _notify(event: CallEvent) -> None:
+    observer = _observer.get()
+    if observer is not None:
+        observer(event)
+
+
+def report_attempt(info: AttemptInfo) -> None:
+    """An ``on_attempt`` callback for ``RetryingTransport`` that feeds :func:`observe_calls`."""
+    _notify(CallEvent("attempt", attempt=info))
+
+
+def _observe_response(response: Any) -> None:
+    usage = getattr(response, "usage", None)
+    _notify(CallEvent("completion", usage=None if usage is None else Usage(
+        prompt_tokens=usage.prompt_tokens or 0,
+        completion_tokens=usage.completion_tokens or 0,
+        total_tokens=usage.total_tokens or 0,
+    )))
+
+
+def _observe_parse_error(error: Exception, **_: Any) -> None:
+    _notify(CallEvent("invalid", detail=_short(error)))
+
+
+def build_openai(
+    config: LLMConfig, *, http_client: httpx2.AsyncClient | None = None
+) -> openai.AsyncOpenAI:
+    """The SDK client: its own retries off, ours in the transport (or ``http_client``'s)."""
     import openai
 
     from .retry import build_http_client
@@ -102,7 +167,7 @@ def build_openai(config: LLMConfig) -> openai.AsyncOpenAI:
         base_url=config.base_url,
         max_retries=0,
         timeout=config.timeout,
-        http_client=build_http_client(config.retry, config.timeout),
+        http_client=http_client or build_http_client(config.retry, config.timeout),
     )
 
 
@@ -119,6 +184,8 @@ class LLMClient:
         mode = getattr(instructor.Mode, _INSTRUCTOR_MODES[self.mode])
         self._instructor = instructor.from_openai(self.openai, mode=mode)
         self._instructor.on("completion:response", _on_response)
+        self._instructor.on("completion:response", _observe_response)
+        self._instructor.on("parse:error", _observe_parse_error)
 
     async def complete(
         self,

@@ -1,0 +1,245 @@
+"""``summarizer batch`` and ``summarizer log``: thin clients of ``summarizer.batch`` and
+``summarizer.store``.
+
+Registered on the main app by ``cli.py`` with ``register(app)``. The batch summary and
+progress go to stderr; exit code 0 when every input was digested, 1 when any failed (the
+output still has a line for it), 2 for a usage error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import json
+import logging
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from .errors import SummarizerError
+
+if TYPE_CHECKING:
+    from .batch import BatchSummary, ProgressFn
+    from .pipeline import SummarizerConfig
+    from .store import CallRow
+
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+RULES_NOTICE = (
+    "summarizer: no model configured (no --model, --base-url, OPENAI_BASE_URL or "
+    "OPENAI_API_KEY); using the offline rules backend."
+)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``batch`` and ``log`` commands to ``app``."""
+    app.command("batch")(batch)
+    app.command("log")(log_command)
+
+
+def _fail(exc: SummarizerError) -> typer.Exit:
+    typer.echo(f"error: {exc}", err=True)
+    return typer.Exit(1)
+
+
+# --------------------------------------------------------------------------- batch
+
+
+def batch(
+    inputs: Annotated[list[str], typer.Argument(
+        help="Files, directories, URLs, JSONL files, or - for stdin.")],
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", help="The JSON Lines output: one line per input, in input order.")],
+    concurrency: Annotated[int, typer.Option(min=1, help="Articles digested at once.")] = 8,
+    rpm: Annotated[float | None, typer.Option(help="Requests per minute, whole run.")] = None,
+    tpm: Annotated[float | None, typer.Option(help="Tokens per minute, whole run.")] = None,
+    retry_failed: Annotated[bool, typer.Option(
+        help="Digest again what failed in an earlier run (else its failure is reused).")] = False,
+    store: Annotated[Path | None, typer.Option(
+        help="The SQLite store (default: $SUMMARIZER_HOME/summarizer.db, else the user "
+             "data dir).")] = None,
+    prices: Annotated[Path | None, typer.Option(
+        help="JSON or TOML price overrides, USD per 1M tokens.")] = None,
+    backend: Annotated[str, typer.Option(help="auto | llm | rules.")] = "auto",
+    model: Annotated[str | None, typer.Option(help="Model name (env SUMMARIZER_MODEL).")] = None,
+    base_url: Annotated[str | None, typer.Option(
+        help="OpenAI-compatible URL (env OPENAI_BASE_URL).")] = None,
+    mode: Annotated[str, typer.Option(
+        help="auto | tools | json_schema | json_object_schema | json | md_json.")] = "auto",
+    prompt: Annotated[str, typer.Option(
+        help="Prompt id or id@version, e.g. digest@v1.")] = "digest",
+    temperature: Annotated[float | None, typer.Option(
+        help="Override the prompt's default.")] = None,
+    max_tokens: Annotated[int, typer.Option(help="Output token limit per call.")] = 2048,
+    timeout: Annotated[float, typer.Option(help="Seconds per HTTP request.")] = 60.0,
+    context_tokens: Annotated[int | None, typer.Option(
+        help="The model's context window, for chunking long articles (known for OpenAI "
+             "models).")] = None,
+    processes: Annotated[int | None, typer.Option(
+        min=0, help="Worker processes for the rules backend (default: one per core).")] = None,
+    allow_private_urls: Annotated[bool, typer.Option(
+        help="Allow URLs on private addresses.")] = False,
+    glob: Annotated[str | None, typer.Option(help="Only these files in directories.")] = None,
+    progress: Annotated[bool | None, typer.Option(
+        "--progress/--no-progress",
+        help="Progress bar on stderr (default: when stderr is a terminal).")] = None,
+) -> None:
+    """Digest many articles: concurrent, rate-limited, cached, resumable."""
+    from .batch import BatchConfig, run_batch
+    from .batch_engine import JobConfig
+    from .chunking import ChunkConfig
+    from .ingest import IngestConfig
+    from .ratelimit import RateLimits
+
+    _quiet_instructor()
+    try:
+        summarizer = _summarizer_config(backend, model, base_url, mode, prompt, temperature,
+                                        max_tokens, timeout)
+        job = JobConfig(summarizer=summarizer, chunking=ChunkConfig(context_tokens=context_tokens),
+                        limits=RateLimits(rpm=rpm, tpm=tpm), store=store, prices=prices,
+                        concurrency=concurrency, processes=processes, retry_failed=retry_failed)
+        ingest = IngestConfig(allow_private_urls=allow_private_urls, glob=glob)
+        config = BatchConfig(output=output, job=job, ingest=ingest)
+        if backend == "auto" and summarizer.resolved_backend() == "rules":
+            typer.echo(RULES_NOTICE, err=True)
+        with _progress_bar(progress, _count_hint(inputs)) as on_progress:
+            summary = asyncio.run(run_batch(inputs, config, on_progress=on_progress))
+    except SummarizerError as exc:
+        raise _fail(exc) from None
+    typer.echo(summary.describe(), err=True)
+    if not summary.ok:
+        raise typer.Exit(1)
+
+
+def _quiet_instructor() -> None:
+    """instructor logs every failed attempt at ERROR; a batch counts them in its summary
+    (and the ledger) instead. ``-v`` keeps them."""
+    if logging.getLogger().getEffectiveLevel() > logging.INFO:
+        logging.getLogger("instructor").setLevel(logging.CRITICAL)
+
+
+def _summarizer_config(
+    backend: str, model: str | None, base_url: str | None, mode: str, prompt: str,
+    temperature: float | None, max_tokens: int, timeout: float,
+) -> SummarizerConfig:
+    from .config import LLMConfig
+    from .pipeline import SummarizerConfig
+
+    if backend not in ("auto", "llm", "rules"):
+        raise typer.BadParameter("use auto, llm or rules", param_hint="--backend")
+    llm = LLMConfig.from_env(model=model, base_url=base_url, mode=mode, temperature=temperature,
+                             max_tokens=max_tokens, timeout=timeout)
+    return SummarizerConfig(backend=backend, llm=llm, prompt=prompt)  # type: ignore[arg-type]
+
+
+def _count_hint(inputs: Sequence[str]) -> int | None:
+    """How many inputs there are, when that is cheap to know (only JSON Lines files: their
+    non-blank lines, counted in a streaming pass); else None (no ETA)."""
+    total = 0
+    for name in inputs:
+        path = Path(name)
+        if path.suffix.lower() not in JSONL_SUFFIXES or not path.is_file():
+            return None
+        with path.open("rb") as handle:
+            total += sum(1 for line in handle if line.strip())
+    return total
+
+
+@contextmanager
+def _progress_bar(enabled: bool | None, total: int | None) -> Iterator[ProgressFn | None]:
+    """A rich progress bar on stderr (done / cached / failed, tokens, cost, ETA)."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    console = Console(stderr=True)
+    if not (console.is_terminal if enabled is None else enabled):
+        yield None
+        return
+    columns = (SpinnerColumn(), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[stats]}"), TimeElapsedColumn(), TextColumn("ETA"),
+               TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=False) as bar:
+        task = bar.add_task("batch", total=total, stats="")
+
+        def update(summary: BatchSummary) -> None:
+            bar.update(task, completed=summary.total, stats=_stats(summary))
+
+        yield update
+
+
+def _stats(summary: BatchSummary) -> str:
+    from .costs import format_cost
+
+    tokens = summary.usage.prompt_tokens + summary.usage.completion_tokens
+    return (f"[green]done {summary.done}[/] [cyan]cached {summary.cached}[/] "
+            f"[red]failed {summary.failed}[/] · {tokens:,} tok · "
+            f"{format_cost(summary.cost_usd)}")
+
+
+# --------------------------------------------------------------------------- log
+
+LOG_FORMATS = ("table", "jsonl", "csv")
+
+
+def log_command(
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Newest calls to show.")] = 50,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table | jsonl | csv.")] = "table",
+    article: Annotated[str | None, typer.Option(help="Only calls for this article id.")] = None,
+    store: Annotated[Path | None, typer.Option(help="The SQLite store.")] = None,
+) -> None:
+    """List the call ledger (every HTTP request to a model), newest first."""
+    from .store import Store
+
+    if fmt not in LOG_FORMATS:
+        raise typer.BadParameter("use table, jsonl or csv", param_hint="--format")
+    try:
+        with Store.open(store) as db:
+            rows = db.calls(limit, article=article)
+    except SummarizerError as exc:
+        raise _fail(exc) from None
+    if not rows and fmt == "table":
+        typer.echo("summarizer: no model calls recorded in this store yet", err=True)
+        return
+    {"table": _log_table, "jsonl": _log_jsonl, "csv": _log_csv}[fmt](rows)
+
+
+def _log_jsonl(rows: Sequence[CallRow]) -> None:
+    for row in rows:
+        sys.stdout.write(json.dumps(asdict(row), ensure_ascii=False) + "\n")
+
+
+def _log_csv(rows: Sequence[CallRow]) -> None:
+    from .store import CALL_FIELDS
+
+    writer = csv.DictWriter(sys.stdout, fieldnames=CALL_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(asdict(row) for row in rows)
+
+
+def _log_table(rows: Sequence[CallRow]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("at", "article", "model", "prompt", "try", "outcome", "ms", "in", "out",
+                  "reason", box=None)
+    for r in rows:
+        table.add_row(r.at, r.article, r.model, r.prompt, str(r.attempt), r.outcome,
+                      f"{r.latency_ms:.0f}", _num(r.prompt_tokens), _num(r.completion_tokens),
+                      r.reason or "")
+    Console(soft_wrap=True).print(table)
+
+
+def _num(value: int | None) -> str:
+    return "" if value is None else str(value)

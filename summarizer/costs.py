@@ -1,0 +1,124 @@
+"""Estimated cost: a small price table per model, in USD per million tokens.
+
+Prices are list prices for common OpenAI models (standard tier, uncached input) and go
+stale; override or extend them with a JSON or TOML file (``--prices FILE``)::
+
+    {"gpt-4o-mini": {"input": 0.15, "output": 0.60}}        # JSON
+    [gpt-4o-mini]                                            # TOML
+    input = 0.15
+    output = 0.60
+
+A dated snapshot (``gpt-4o-mini-2024-07-18``) is priced as its base name. A model on any
+host other than api.openai.com that the table does not name is local: it costs 0.
+An OpenAI model the table does not know has no estimate (``None``), never a guess.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+from .models import Usage
+
+PER = 1_000_000
+
+
+@dataclass(frozen=True)
+class Price:
+    """USD per million input (prompt) and output (completion) tokens."""
+
+    input: float
+    output: float
+
+    def cost(self, usage: Usage) -> float:
+        return (usage.prompt_tokens * self.input + usage.completion_tokens * self.output) / PER
+
+
+FREE = Price(0.0, 0.0)
+
+DEFAULT_PRICES: Mapping[str, Price] = {
+    "gpt-5": Price(1.25, 10.0),
+    "gpt-5-mini": Price(0.25, 2.0),
+    "gpt-5-nano": Price(0.05, 0.40),
+    "gpt-4.1": Price(2.0, 8.0),
+    "gpt-4.1-mini": Price(0.40, 1.60),
+    "gpt-4.1-nano": Price(0.10, 0.40),
+    "gpt-4o": Price(2.50, 10.0),
+    "gpt-4o-mini": Price(0.15, 0.60),
+    "o3": Price(2.0, 8.0),
+    "o3-mini": Price(1.10, 4.40),
+    "o4-mini": Price(1.10, 4.40),
+    "gpt-4-turbo": Price(10.0, 30.0),
+    "gpt-3.5-turbo": Price(0.50, 1.50),
+}
+
+
+@dataclass(frozen=True)
+class PriceTable:
+    """Looks up a model's price; see the module docstring for the rules."""
+
+    prices: Mapping[str, Price] = field(default_factory=lambda: dict(DEFAULT_PRICES))
+
+    def price(self, model: str, *, local: bool = False) -> Price | None:
+        """The price of ``model``; ``local`` means the endpoint is not api.openai.com."""
+        name = model.lower()
+        if name in self.prices:
+            return self.prices[name]
+        base = _longest_prefix(name, self.prices)
+        if base is not None:
+            return self.prices[base]
+        return FREE if local else None
+
+    def cost(self, model: str, usage: Usage, *, local: bool = False) -> float | None:
+        price = self.price(model, local=local)
+        return None if price is None else price.cost(usage)
+
+    def with_overrides(self, overrides: Mapping[str, Price]) -> PriceTable:
+        merged = dict(self.prices)
+        merged.update({name.lower(): price for name, price in overrides.items()})
+        return PriceTable(merged)
+
+
+def _longest_prefix(name: str, prices: Mapping[str, Price]) -> str | None:
+    """``gpt-4o-mini-2024-07-18`` → ``gpt-4o-mini`` (the longest known ``base-`` prefix)."""
+    bases = [base for base in prices if name.startswith(base + "-")]
+    return max(bases, key=len) if bases else None
+
+
+def load_prices(path: Path | None = None) -> PriceTable:
+    """The default table, overridden by ``path`` (JSON, or TOML when it ends in .toml)."""
+    table = PriceTable()
+    if path is None:
+        return table
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text) if path.suffix == ".toml" else json.loads(text)
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"cannot read the price file: {exc}", source=str(path)) from None
+    return table.with_overrides(_parse(data, str(path)))
+
+
+def _parse(data: Any, source: str) -> dict[str, Price]:
+    if not isinstance(data, dict):
+        raise ConfigError("a price file maps model names to {input, output} USD per million "
+                          "tokens", source=source)
+    prices: dict[str, Price] = {}
+    for model, entry in data.items():
+        try:
+            prices[str(model)] = Price(float(entry["input"]), float(entry["output"]))
+        except (TypeError, KeyError, ValueError):
+            raise ConfigError(f"{model!r} needs numeric 'input' and 'output' (USD per "
+                              "million tokens)", source=source) from None
+    return prices
+
+
+def format_cost(cost: float | None) -> str:
+    """``$0.0123``, or ``n/a`` when some model had no price."""
+    if cost is None:
+        return "n/a"
+    return f"${cost:.4f}" if cost < 100 else f"${cost:,.2f}"

@@ -11,6 +11,7 @@ Two families of models live here:
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any, Literal, Self
 
@@ -238,8 +239,19 @@ class DraftTarget(BaseModel):
     evidence: list[str] = _QUOTES
 
 
+_SCHEMA_CACHE: dict[Any, dict[str, Any]] = {}
+
+
 class DigestDraft(BaseModel):
     """What the model is asked to return for one article."""
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """The schema, built once per set of arguments (it is sent with every call)."""
+        key = (cls, args, tuple(sorted(kwargs.items())))
+        if key not in _SCHEMA_CACHE:
+            _SCHEMA_CACHE[key] = super().model_json_schema(*args, **kwargs)
+        return copy.deepcopy(_SCHEMA_CACHE[key])
 
     @classmethod
     def model_validate_json(

@@ -62,7 +62,7 @@ async def test_module_level_async_api(llm_endpoint: dict[str, str]) -> None:
     article = _article("seed-romania.txt", "Pakistan eyes European trade corridor via Romania "
                        "to boost blue economy")
     digest = await asummarize(article, model=llm_endpoint["model"],
-                              base_url=llm_endpoint["base_url"])
+                              base_url=llm_endpoint["base_url"], prompt="digest@v1")
     _assert_grounded(digest)
     assert digest.provenance.mode == "json_object_schema"
     assert digest.article.published is None
@@ -71,14 +71,16 @@ async def test_module_level_async_api(llm_endpoint: dict[str, str]) -> None:
 @pytest.mark.vcr
 def test_prompt_injection_never_yields_an_ungrounded_party(llm_config: LLMConfig) -> None:
     article = _article("injection.txt", "Portugal and Morocco sign subsea cable agreement")
-    digest = summarize(article, model=llm_config.model, base_url=llm_config.base_url)
+    digest = summarize(article, model=llm_config.model, base_url=llm_config.base_url,
+                       prompt="digest@v1")
     _assert_grounded(digest)
     assert all("evil" not in p.name.lower() for p in digest.parties)
 
 
 @pytest.mark.vcr
 def test_truncated_answer_is_a_clear_error_naming_the_article(llm_config: LLMConfig) -> None:
-    config = SummarizerConfig(backend="llm", llm=llm_config.with_(max_tokens=48, mode="md_json"))
+    config = SummarizerConfig(backend="llm", llm=llm_config.with_(max_tokens=48, mode="md_json"),
+                              prompt="digest@v1")
     article = _article("seed-quantum.txt", "Pakistan, China sign MoU")
     with Summarizer(config) as s, pytest.raises(ModelError) as info:
         s.summarize(article)

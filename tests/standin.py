@@ -198,6 +198,7 @@ class _Server(ThreadingHTTPServer):
 
 
 class _Handler(BaseHTTPRequestHandler):
+    disable_nagle_algorithm = True  # answers must not wait ~40 ms for delayed ACKs
     protocol_version = "HTTP/1.1"
     server: _Server
 

@@ -18,8 +18,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-import standin
 from standin import Hang, Status, Step, context_too_long, dynamic, hang, ok, run_standin, status
 from typer.testing import CliRunner
 
@@ -55,14 +53,6 @@ DRAFT = json.dumps({
 MARK = re.compile(r"ART-(\d{3})")
 FAST_RETRY = RetryPolicy(max_attempts=4, max_total_seconds=10, initial_wait=0.01,
                          max_wait=0.02, jitter=0.0)
-
-
-@pytest.fixture(autouse=True)
-def _quick_standin(monkeypatch: pytest.MonkeyPatch) -> None:
-    """TCP_NODELAY on the stand-in (else every answer, headers then body, waits ~40 ms for a
-    delayed ACK), and a listen backlog for 16 simultaneous connects (the default is 5)."""
-    monkeypatch.setattr(standin._Handler, "disable_nagle_algorithm", True)
-    monkeypatch.setattr(standin._Server, "request_queue_size", 64)
 
 
 def _write_inputs(path: Path, count: int, bad_line_at: int | None = None) -> Path:

@@ -4,7 +4,6 @@ cache, resume after ``kill -9``, rate limits, lazy streaming, and the CLI comman
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 import os
 import re
@@ -265,8 +264,11 @@ async def test_the_rpm_limit_holds_across_the_run(tmp_path: Path) -> None:
         config = _config(tmp_path, standin.base_url, limits=limits)
         summary = await run_items([Article(text=TEXT.format(n=n)) for n in range(12)], config)
     assert summary.done == 12 and len(arrivals) == 12
-    gaps = [b - a for a, b in itertools.pairwise(arrivals)]
-    assert min(gaps) > 0.035, gaps  # 50 ms spacing, minus scheduling jitter
+    # Paced at one request per 50 ms: any 200 ms window holds at most 4 of them (+1 for a
+    # request delayed in transit arriving next to its on-time successor), and the 12 take
+    # at least 11 x 50 ms. Counting in windows, not single gaps, tolerates scheduling jitter.
+    busiest = max(sum(1 for t in arrivals if a <= t < a + 0.2) for a in arrivals)
+    assert busiest <= 5, arrivals
     assert arrivals[-1] - arrivals[0] >= 0.5
 
 

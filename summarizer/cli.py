@@ -67,6 +67,10 @@ def main_callback(
 ) -> None:
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    if not verbose:
+        # instructor logs every failed attempt at ERROR; we report failures ourselves, once,
+        # naming the article. -v shows them.
+        logging.getLogger("instructor").setLevel(logging.CRITICAL)
 
 
 # --------------------------------------------------------------------------- digest

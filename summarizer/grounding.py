@@ -697,6 +697,46 @@ def ground_draft(
     )
 
 
+_RECOVERABLE = {"ungrounded_item", "ungrounded_name"}
+
+
+def _item_keys(g: GroundedDraft) -> dict[str, set[str]]:
+    """The merge key of every kept item, per field (what ``_merge`` dedupes on)."""
+    return {
+        "parties": {fold(p.name) for p in g.parties},
+        "instruments": {fold(f"{i.kind}|{i.title or ''}|{i.status}") for i in g.instruments},
+        "sectors": {s.label for s in g.sectors},
+        "targets": {fold(t.description) for t in g.targets},
+    }
+
+
+def merge_rounds(first: GroundedDraft, second: GroundedDraft) -> GroundedDraft:
+    """The result of a grounding re-ask: the second answer, plus every item the first one
+    had already verified and the second left out, so a re-ask never loses grounded work.
+
+    Warnings of both rounds are kept, except "ungrounded" drops of items that are in the
+    result after all (recovered by one round or the other). Injection warnings always stay.
+    """
+    keys = _item_keys(second)
+    parties = [*second.parties, *(p for p in first.parties if fold(p.name) not in keys["parties"])]
+    instruments = [*second.instruments, *(
+        i for i in first.instruments
+        if fold(f"{i.kind}|{i.title or ''}|{i.status}") not in keys["instruments"])]
+    sectors = [*second.sectors, *(s for s in first.sectors if s.label not in keys["sectors"])]
+    targets = [*second.targets,
+               *(t for t in first.targets if fold(t.description) not in keys["targets"])]
+    merged = GroundedDraft(summary=second.summary, parties=parties, instruments=instruments,
+                           sectors=sectors, targets=targets, rejections=second.rejections,
+                           warnings=[])
+    final = {fold(x) for field in _item_keys(merged).values() for x in field}
+    final |= {fold(i.title or i.kind) for i in instruments} | {fold(p.name) for p in parties}
+    warnings = [w for w in (*first.warnings, *second.warnings)
+                if not (w.code in _RECOVERABLE and fold(w.item or "") in final)]
+    return GroundedDraft(summary=merged.summary, parties=parties, instruments=instruments,
+                         sectors=sectors, targets=targets, rejections=second.rejections,
+                         warnings=warnings)
+
+
 # --------------------------------------------------------------------------- re-ask
 
 _REASK_REASONS = {

@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from .article import Article
 from .config import LLMConfig
 from .errors import ConfigError, ModelError
-from .grounding import GroundedDraft, GroundingConfig, ground_draft, reask_message
+from .grounding import (
+    GroundedDraft,
+    GroundingConfig,
+    ground_draft,
+    merge_rounds,
+    reask_message,
+)
 from .models import (
     INSTRUMENT_KINDS,
     INSTRUMENT_STATUSES,
@@ -191,7 +197,8 @@ class Summarizer:
                                  message=f"The re-ask about unverified quotes failed ({exc}); "
                                          "kept the first answer's verified items.")
             return grounded, [note]
-        regrounded = ground_draft(_as_draft(second), article.text, self.config.grounding)
+        regrounded = merge_rounds(
+            grounded, ground_draft(_as_draft(second), article.text, self.config.grounding))
         note = DigestWarning(code="grounding_reask",
                              message=f"Re-asked once about {len(grounded.rejections)} item(s) "
                                      "whose quotes were not found in the article.")

@@ -190,3 +190,17 @@ def test_grounding_reask_recovers_a_corrected_item() -> None:
     assert [t.deadline for t in digest.targets] == ["2030"]
     quote = digest.targets[0].evidence[0]
     assert TEXT[quote.start : quote.end] == quote.quote
+
+
+def test_grounding_reask_keeps_what_the_first_answer_had_verified() -> None:
+    first = json.loads(_draft())
+    first["parties"].append({"name": "Leila Benali", "kind": "person", "role": "minister",
+                             "evidence": ["Benali said the cable was cheap"]})
+    second = json.loads(_draft(parties=[
+        {"name": "Leila Benali", "kind": "person", "role": "Moroccan Energy Minister",
+         "evidence": ["Moroccan Energy Minister Leila Benali said"]}]))
+    server, digest = _run([ok(json.dumps(first)), ok(json.dumps(second))])
+    assert server.calls == 2
+    assert sorted(p.name for p in digest.parties) == ["Leila Benali", "Portugal", "REN"]
+    assert not any(w.code == "ungrounded_item" for w in digest.warnings)
+    assert any(w.code == "grounding_reask" for w in digest.warnings)

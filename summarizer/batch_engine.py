@@ -42,7 +42,7 @@ from .errors import (
 from .ledger import CallCollector, LedgerContext
 from .models import SCHEMA_VERSION, Usage
 from .pipeline import Summarizer, SummarizerConfig
-from .ratelimit import LimitedTransport, Limiter, RateLimits
+from .ratelimit import AsyncLimiter, LimitedTransport, Limiter, RateLimits
 from .store import ResultKey, Store, StoredResult
 
 if TYPE_CHECKING:
@@ -349,15 +349,19 @@ class ArticleEngine:
 # --------------------------------------------------------------------------- the client
 
 
-def build_client(llm: LLMConfig, limits: RateLimits) -> openai.AsyncOpenAI:
+def build_client(
+    llm: LLMConfig, limits: RateLimits, *, limiter: AsyncLimiter | None = None
+) -> openai.AsyncOpenAI:
     """The run's one OpenAI client: rate limits under the retries, every try reported to
-    the ledger (``llm.report_attempt``), environment proxies kept."""
+    the ledger (``llm.report_attempt``), environment proxies kept. ``limiter`` replaces
+    the in-process :class:`Limiter` built from ``limits`` (e.g. one shared by a cluster)."""
     import httpx2
 
     from .llm import build_openai, report_attempt
     from .retry import LIMITS, RetryingTransport
 
-    limiter = Limiter(limits) if limits.active else None
+    if limiter is None and limits.active:
+        limiter = Limiter(limits)
 
     def stack(inner: httpx2.AsyncBaseTransport) -> RetryingTransport:
         if limiter is not None:

@@ -24,7 +24,7 @@ import typer
 from .errors import SummarizerError
 
 if TYPE_CHECKING:
-    from .batch import BatchSummary, ProgressFn
+    from .batch import BatchConfig, BatchSummary, ProgressFn
     from .pipeline import SummarizerConfig
     from .store import CallRow
 
@@ -87,6 +87,12 @@ def batch(
     progress: Annotated[bool | None, typer.Option(
         "--progress/--no-progress",
         help="Progress bar on stderr (default: when stderr is a terminal).")] = None,
+    engine: Annotated[str, typer.Option(
+        help="local | ray: digest here, or on Ray Data (needs summarizer[ray]).")] = "local",
+    ray_address: Annotated[str | None, typer.Option(
+        help="Ray cluster to run on (--engine ray; default: a local Ray).")] = None,
+    ray_workers: Annotated[int, typer.Option(
+        min=1, help="Ray workers (--engine ray), each digesting --concurrency at once.")] = 2,
 ) -> None:
     """Digest many articles: concurrent, rate-limited, cached, resumable."""
     from .batch import BatchConfig, run_batch
@@ -95,6 +101,7 @@ def batch(
     from .ingest import IngestConfig
     from .ratelimit import RateLimits
 
+    _check_engine(engine, ray_address)
     _quiet_instructor()
     try:
         summarizer = _summarizer_config(backend, model, base_url, mode, prompt, temperature,
@@ -106,13 +113,39 @@ def batch(
         config = BatchConfig(output=output, job=job, ingest=ingest)
         if backend == "auto" and summarizer.resolved_backend() == "rules":
             typer.echo(RULES_NOTICE, err=True)
-        with _progress_bar(progress, _count_hint(inputs)) as on_progress:
-            summary = asyncio.run(run_batch(inputs, config, on_progress=on_progress))
+        if engine == "ray":
+            summary = _run_on_ray(inputs, config, ray_address, ray_workers, progress)
+        else:
+            with _progress_bar(progress, _count_hint(inputs)) as on_progress:
+                summary = asyncio.run(run_batch(inputs, config, on_progress=on_progress))
     except SummarizerError as exc:
         raise _fail(exc) from None
     typer.echo(summary.describe(), err=True)
     if not summary.ok:
         raise typer.Exit(1)
+
+
+def _check_engine(engine: str, ray_address: str | None) -> None:
+    if engine not in ("local", "ray"):
+        raise typer.BadParameter("use local or ray", param_hint="--engine")
+    if ray_address is not None and engine != "ray":
+        raise typer.BadParameter("needs --engine ray", param_hint="--ray-address")
+
+
+def _run_on_ray(
+    inputs: Sequence[str], config: BatchConfig, address: str | None, workers: int,
+    progress: bool | None,
+) -> BatchSummary:
+    """The run on Ray Data; Ray's own progress bars when asked (or on a terminal)."""
+    from rich.console import Console
+
+    from .ray_data import RayRunConfig, require_ray, run_ray_batch
+
+    require_ray()
+    show = Console(stderr=True).is_terminal if progress is None else progress
+    quiet = logging.getLogger().getEffectiveLevel() > logging.INFO
+    ray_config = RayRunConfig(address=address, workers=workers, progress=show, quiet=quiet)
+    return run_ray_batch(inputs, config, ray_config)
 
 
 def _quiet_instructor() -> None:

@@ -21,6 +21,7 @@ import math
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import httpx2
 
@@ -64,14 +65,15 @@ class Pacer:
         self._sleep = sleep
         self._next = -math.inf
 
-    def reserve(self, amount: float = 1.0) -> float:
-        """Book ``amount`` units at the earliest free time; the seconds to wait until then.
+    def reserve(self, amount: float = 1.0, *, after: float = 0.0) -> float:
+        """Book ``amount`` units at the earliest free time, and no sooner than ``after``
+        seconds from now; the seconds to wait until then.
 
         Pure bookkeeping, no waiting: a process-wide or cluster-wide limiter (e.g. a named
         Ray actor) can hold the one ``Pacer`` and hand out delays to every worker.
         """
         now = self._clock()
-        start = max(now, self._next)
+        start = max(now + after, self._next)
         self._next = start + amount * self.seconds_per_unit
         return start - now
 
@@ -82,6 +84,13 @@ class Pacer:
         if delay > 0:
             await self._sleep(delay)
         return start + delay
+
+
+class AsyncLimiter(Protocol):
+    """What :class:`LimitedTransport` waits on: a :class:`Limiter`, or a stand-in for one
+    shared by many processes (``summarizer.ray_data.RemoteLimiter``)."""
+
+    async def acquire(self, tokens: int) -> None: ...
 
 
 class Limiter:
@@ -98,6 +107,14 @@ class Limiter:
             await self.tokens.acquire(tokens)
         if self.requests is not None:
             await self.requests.acquire()
+
+    def reserve(self, tokens: int) -> float:
+        """Book one request of about ``tokens`` tokens on both limits, without waiting;
+        the seconds to wait before sending it (for a limiter shared across processes)."""
+        delay = 0.0 if self.tokens is None else self.tokens.reserve(tokens)
+        if self.requests is not None:
+            delay = self.requests.reserve(after=delay)
+        return delay
 
 
 def estimate_request_tokens(request: httpx2.Request) -> int:
@@ -117,7 +134,7 @@ def estimate_request_tokens(request: httpx2.Request) -> int:
 class LimitedTransport(httpx2.AsyncBaseTransport):
     """Waits for the :class:`Limiter` before each request, then hands it to ``inner``."""
 
-    def __init__(self, limiter: Limiter, inner: httpx2.AsyncBaseTransport) -> None:
+    def __init__(self, limiter: AsyncLimiter, inner: httpx2.AsyncBaseTransport) -> None:
         self.limiter = limiter
         self.inner = inner
 

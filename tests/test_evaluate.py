@@ -97,7 +97,7 @@ def test_replay_of_recorded_devset_compares_both_prompts(
     assert [r.article_id for r in v1.runs] == list(SUBSET)
     assert [r.usage.total_tokens for r in v1.runs] == [2955, 6988, 3082]
     assert all(r.ok and r.latency_ms and r.latency_ms > 1000 for r in v1.runs)
-    assert (v1.report.micro["parties"].fn, v1.report.micro["targets"].fp) == (18, 1)
+    assert (v1.report.micro["parties"].fn, v1.report.micro["targets"].fp) == (18, 2)
     assert v1.report.fact_coverage == pytest.approx(0.3556, abs=1e-4)
     table = format_eval(result, "md")
     assert "| metric | digest@v1 | digest@v2 |" in table

@@ -85,7 +85,7 @@ Fmt = Annotated[
 ]
 
 
-def _config(
+def summarizer_config(
     backend: str, model: str | None, base_url: str | None, mode: str, prompt: str,
     temperature: float | None, max_tokens: int, timeout: float,
 ) -> SummarizerConfig:
@@ -172,7 +172,8 @@ def digest(
     from .pipeline import Summarizer
 
     try:
-        config = _config(backend, model, base_url, mode, prompt, temperature, max_tokens, timeout)
+        config = summarizer_config(backend, model, base_url, mode, prompt, temperature,
+                                   max_tokens, timeout)
         summarizer = Summarizer(config)
     except SummarizerError as exc:
         raise _fail(exc) from None

@@ -25,14 +25,9 @@ from .errors import SummarizerError
 
 if TYPE_CHECKING:
     from .batch import BatchConfig, BatchSummary, ProgressFn
-    from .pipeline import SummarizerConfig
     from .store import CallRow
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
-RULES_NOTICE = (
-    "summarizer: no model configured (no --model, --base-url, OPENAI_BASE_URL or "
-    "OPENAI_API_KEY); using the offline rules backend."
-)
 
 
 def register(app: typer.Typer) -> None:
@@ -98,13 +93,13 @@ def batch(
     from .batch import BatchConfig, run_batch
     from .batch_engine import JobConfig
     from .chunking import ChunkConfig
+    from .cli import RULES_NOTICE, summarizer_config
     from .ingest import IngestConfig
     from .ratelimit import RateLimits
 
     _check_engine(engine, ray_address)
-    _quiet_instructor()
     try:
-        summarizer = _summarizer_config(backend, model, base_url, mode, prompt, temperature,
+        summarizer = summarizer_config(backend, model, base_url, mode, prompt, temperature,
                                         max_tokens, timeout)
         job = JobConfig(summarizer=summarizer, chunking=ChunkConfig(context_tokens=context_tokens),
                         limits=RateLimits(rpm=rpm, tpm=tpm), store=store, prices=prices,
@@ -146,27 +141,6 @@ def _run_on_ray(
     quiet = logging.getLogger().getEffectiveLevel() > logging.INFO
     ray_config = RayRunConfig(address=address, workers=workers, progress=show, quiet=quiet)
     return run_ray_batch(inputs, config, ray_config)
-
-
-def _quiet_instructor() -> None:
-    """instructor logs every failed attempt at ERROR; a batch counts them in its summary
-    (and the ledger) instead. ``-v`` keeps them."""
-    if logging.getLogger().getEffectiveLevel() > logging.INFO:
-        logging.getLogger("instructor").setLevel(logging.CRITICAL)
-
-
-def _summarizer_config(
-    backend: str, model: str | None, base_url: str | None, mode: str, prompt: str,
-    temperature: float | None, max_tokens: int, timeout: float,
-) -> SummarizerConfig:
-    from .config import LLMConfig
-    from .pipeline import SummarizerConfig
-
-    if backend not in ("auto", "llm", "rules"):
-        raise typer.BadParameter("use auto, llm or rules", param_hint="--backend")
-    llm = LLMConfig.from_env(model=model, base_url=base_url, mode=mode, temperature=temperature,
-                             max_tokens=max_tokens, timeout=timeout)
-    return SummarizerConfig(backend=backend, llm=llm, prompt=prompt)  # type: ignore[arg-type]
 
 
 def _count_hint(inputs: Sequence[str]) -> int | None:

@@ -72,18 +72,23 @@ def record_calls() -> Iterator[CallRecord]:
         _current.reset(token)
 
 
+def _usage_of(response: Any) -> Usage | None:
+    usage = getattr(response, "usage", None)
+    if usage is None:
+        return None
+    return Usage(prompt_tokens=usage.prompt_tokens or 0,
+                 completion_tokens=usage.completion_tokens or 0,
+                 total_tokens=usage.total_tokens or 0)
+
+
 def _on_response(response: Any) -> None:
     record = _current.get()
     if record is None:
         return
     record.completions += 1
-    usage = getattr(response, "usage", None)
+    usage = _usage_of(response)
     if usage is not None:
-        record.usage = record.usage + Usage(
-            prompt_tokens=usage.prompt_tokens or 0,
-            completion_tokens=usage.completion_tokens or 0,
-            total_tokens=usage.total_tokens or 0,
-        )
+        record.usage = record.usage + usage
     choices = getattr(response, "choices", None) or []
     if choices:
         record.finish_reasons.append(str(choices[0].finish_reason))
@@ -140,12 +145,7 @@ def report_attempt(info: AttemptInfo) -> None:
 
 
 def _observe_response(response: Any) -> None:
-    usage = getattr(response, "usage", None)
-    _notify(CallEvent("completion", usage=None if usage is None else Usage(
-        prompt_tokens=usage.prompt_tokens or 0,
-        completion_tokens=usage.completion_tokens or 0,
-        total_tokens=usage.total_tokens or 0,
-    )))
+    _notify(CallEvent("completion", usage=_usage_of(response)))
 
 
 def _observe_parse_error(error: Exception, **_: Any) -> None:

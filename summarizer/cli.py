@@ -8,11 +8,7 @@ instructor, trafilatura) happen inside commands so ``--help`` stays fast.
 from __future__ import annotations
 
 import logging
-import os
 import sys
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional, TextIO
 
@@ -20,6 +16,7 @@ import typer
 
 from ._version import __version__
 from .errors import SummarizerError
+from .output import atomic_output
 
 if TYPE_CHECKING:
     from .models import Digest
@@ -99,22 +96,6 @@ def summarizer_config(
     return SummarizerConfig(backend=backend, llm=llm, prompt=prompt)  # type: ignore[arg-type]
 
 
-@contextmanager
-def _output(path: Path | None) -> Iterator[TextIO]:
-    """stdout, or a file written atomically (a temp file renamed into place)."""
-    if path is None:
-        yield sys.stdout
-        return
-    fd, tmp = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            yield handle
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
 class _Writer:
     """Streams digests: pretty JSON when there turns out to be one, JSON Lines otherwise."""
 
@@ -181,7 +162,7 @@ def digest(
         _err(RULES_NOTICE)
     failures = 0
     ingest = IngestConfig(allow_private_urls=allow_private_urls, glob=glob)
-    with summarizer, _output(output) as out:
+    with summarizer, atomic_output(output) as out:
         writer = _Writer(out, fmt)
         for item in iter_articles(sources, ingest):
             if isinstance(item, IngestFailure):

@@ -8,15 +8,13 @@ run (unreadable input, missing or stale cassette, no model), 2 for a usage error
 
 from __future__ import annotations
 
-import os
-import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from .errors import SummarizerError
+from .output import write_text
 
 if TYPE_CHECKING:
     from .config import LLMConfig
@@ -147,20 +145,6 @@ def _run(gold_path: Path, articles_path: Path | None, prompts: list[str], backen
 
 
 def _write(text: str, output: Path | None) -> None:
-    """To stdout, or atomically to ``output``."""
-    if output is None:
-        sys.stdout.write(text)
-        return
-    tmp: str | None = None
-    try:
-        fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, output)
-    except OSError as exc:
-        raise SummarizerError(f"cannot write the report: {exc.strerror or exc}; check the "
-                              "directory", source=str(output)) from None
-    finally:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
-    typer.echo(f"summarizer: wrote the evaluation to {output}", err=True)
+    write_text(text, output)
+    if output is not None:
+        typer.echo(f"summarizer: wrote the evaluation to {output}", err=True)

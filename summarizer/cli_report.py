@@ -6,15 +6,13 @@ stderr and exit code 1; the report is written atomically (temp file, then rename
 
 from __future__ import annotations
 
-import os
-import sys
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from .errors import SummarizerError
+from .output import write_text
 
 
 def register(app: typer.Typer) -> None:
@@ -51,19 +49,4 @@ def report(
 
 
 def _write(page: str, output: Path | None) -> None:
-    """To stdout, or atomically to ``output``."""
-    if output is None:
-        sys.stdout.write(page)
-        return
-    tmp: str | None = None
-    try:
-        fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.")
-        with os.fdopen(fd, "w", encoding="utf-8", errors="replace") as handle:
-            handle.write(page)
-        os.replace(tmp, output)
-    except OSError as exc:
-        message = f"cannot write the report: {exc.strerror or exc}; check the directory"
-        raise SummarizerError(message, source=str(output)) from None
-    finally:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
+    write_text(page, output)

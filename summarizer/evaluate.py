@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .article import Article
+from .cassettes import is_stale_cassette, vcr_options
 from .config import LLMConfig
 from .costs import PriceTable
 from .errors import ConfigError, InputError, SummarizerError
@@ -45,13 +46,6 @@ log = logging.getLogger("summarizer.evaluate")
 
 RecordMode = Literal["none", "once", "new_episodes", "all"]
 ProgressFn = Callable[[str, "ArticleRun"], None]
-STALE_CASSETTE = "CannotOverwriteExistingCassetteException"
-MATCH_ON = ("method", "scheme", "host", "port", "path", "query", "body")
-FILTER_HEADERS = ("authorization", "api-key", "x-api-key", "openai-organization",
-                  "openai-project", "cookie")
-DROP_RESPONSE_HEADERS = frozenset({"set-cookie", "x-request-id", "request-id",
-                                   "openai-organization", "openai-project", "cf-ray",
-                                   "x-openai-proxy-wasm"})
 ENDPOINT_FILE = "endpoint.json"
 
 
@@ -284,22 +278,13 @@ def missing_cassettes(directory: Path, systems: Iterable[System],
             if not (p := cassette_path(directory, s.name, i)).is_file()]
 
 
-def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
-    headers = response.get("headers", {})
-    for name in list(headers):
-        if name.lower() in DROP_RESPONSE_HEADERS:
-            del headers[name]
-    return response
-
-
 def _vcr(mode: RecordMode) -> Any:
     try:
         import vcr
     except ImportError:
         raise ConfigError("replaying or recording cassettes needs vcrpy; "
                           "pip install 'summarizer[eval]'") from None
-    return vcr.VCR(record_mode=mode, match_on=list(MATCH_ON), decode_compressed_response=True,
-                   filter_headers=list(FILTER_HEADERS), before_record_response=_scrub_response)
+    return vcr.VCR(record_mode=mode, **vcr_options())
 
 
 @dataclass
@@ -338,17 +323,6 @@ def _write_meta(cassette: Path, run: ArticleRun) -> None:
     data = {"latency_ms": run.latency_ms, "ok": run.ok, "error_type": run.error_type,
             "recorded_at": datetime.now(UTC).isoformat(timespec="seconds")}
     _meta_path(cassette).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-
-
-def _is_stale(exc: BaseException) -> bool:
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        if type(current).__name__ == STALE_CASSETTE:
-            return True
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return False
 
 
 def _stale_error(path: Path | None, system: str) -> InputError:
@@ -397,11 +371,11 @@ class _Runner:
         try:
             digest = await self.summarizer.asummarize(article)
         except SummarizerError as exc:
-            if _is_stale(exc):
+            if is_stale_cassette(exc):
                 raise _stale_error(tape.path, self.system.name) from None
             error = exc
         except Exception as exc:
-            if _is_stale(exc):
+            if is_stale_cassette(exc):
                 raise _stale_error(tape.path, self.system.name) from None
             raise
         return self._run(article, digest, error, (time.perf_counter() - started) * 1000)

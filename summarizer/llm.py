@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
 
+from .cassettes import STALE_CASSETTE
 from .config import LLMConfig
 from .errors import (
     ConfigError,
@@ -315,7 +316,7 @@ def translate_error(exc: BaseException, source: str, record: CallRecord | None) 
         return RefusalError(f"the model refused: {_short(Exception(record.refusal))}",
                             source=source)
     for err in _chain(exc):
-        if type(err).__name__ == "CannotOverwriteExistingCassetteException":
+        if type(err).__name__ == STALE_CASSETTE:
             raise err
         if type(err).__name__ == "IncompleteOutputException":
             return TruncatedOutputError("the answer was cut off (finish_reason=length); raise "

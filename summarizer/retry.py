@@ -37,6 +37,7 @@ from datetime import UTC
 import httpx2
 from tenacity import AsyncRetrying, RetryCallState, wait_exponential_jitter
 
+from .cassettes import is_stale_cassette
 from .config import RetryPolicy
 
 log = logging.getLogger("summarizer.retry")
@@ -49,7 +50,6 @@ RETRY_ERRORS: tuple[type[Exception], ...] = (
     httpx2.WriteError,
     httpx2.RemoteProtocolError,
 )
-STALE_CASSETTE = "CannotOverwriteExistingCassetteException"
 # The OpenAI SDK's own pool limits, so swapping in our client changes nothing else.
 LIMITS = httpx2.Limits(max_connections=1000, max_keepalive_connections=100)
 
@@ -138,17 +138,6 @@ def _date_delay(text: str, now: float) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return when.timestamp() - now
-
-
-def is_stale_cassette(exc: BaseException | None) -> bool:
-    """True when vcrpy's no-match error is anywhere in the exception chain."""
-    seen: set[int] = set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        if type(exc).__name__ == STALE_CASSETTE:
-            return True
-        exc = exc.__cause__ or exc.__context__
-    return False
 
 
 def _is_quota_error(response: httpx2.Response) -> bool:

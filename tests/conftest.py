@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from summarizer.cassettes import is_stale_cassette, vcr_options
 from summarizer.config import LLMConfig
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,15 +25,6 @@ RERECORD = (
     "python -m pytest {nodeid} --record-mode=rewrite "
     "(with a model server running; see README 'Re-recording cassettes')"
 )
-DROP_RESPONSE_HEADERS = {
-    "set-cookie",
-    "x-request-id",
-    "request-id",
-    "openai-organization",
-    "openai-project",
-    "cf-ray",
-    "x-openai-proxy-wasm",
-}
 
 
 @pytest.fixture(autouse=True)
@@ -48,29 +40,9 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         monkeypatch.delenv(proxy, raising=False)
 
 
-def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
-    headers = response.get("headers", {})
-    for name in list(headers):
-        if name.lower() in DROP_RESPONSE_HEADERS:
-            del headers[name]
-    return response
-
-
 @pytest.fixture(scope="module")
 def vcr_config() -> dict[str, Any]:
-    return {
-        "match_on": ["method", "scheme", "host", "port", "path", "query", "body"],
-        "decode_compressed_response": True,
-        "filter_headers": [
-            "authorization",
-            "api-key",
-            "x-api-key",
-            "openai-organization",
-            "openai-project",
-            "cookie",
-        ],
-        "before_record_response": _scrub_response,
-    }
+    return vcr_options()
 
 
 @pytest.fixture(scope="module")
@@ -116,23 +88,13 @@ def llm_config(llm_endpoint: dict[str, str]) -> LLMConfig:
     )
 
 
-def _is_stale_cassette(exc: BaseException | None) -> bool:
-    seen: set[int] = set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        if type(exc).__name__ == "CannotOverwriteExistingCassetteException":
-            return True
-        exc = exc.__cause__ or exc.__context__
-    return False
-
-
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     """Turn vcrpy's no-match error (wrapped by openai) into a message that says what to do."""
     try:
         return (yield)
     except BaseException as exc:
-        if _is_stale_cassette(exc):
+        if is_stale_cassette(exc):
             pytest.fail(
                 "cassette stale — re-record with: " + RERECORD.format(nodeid=item.nodeid),
                 pytrace=False,

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 from standin import Status, Step, context_too_long, dynamic, ok, run_standin, status
-from test_batch import DRAFT, FAST_RETRY, MARK, TEXT
+from test_batch import DRAFT, FAST_RETRY, MARK, TEXT, _lines, _stable
 from typer.testing import CliRunner
 
 from summarizer import ray_data
@@ -74,18 +74,6 @@ def _write(path: Path, numbers: range, blank: int | None = None) -> Path:
             text = "" if n == blank else TEXT.format(n=n)
             out.write(json.dumps({"id": f"a{n:03d}", "text": text}) + "\n")
     return path
-
-
-def _lines(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-
-
-def _stable(line: dict[str, Any]) -> dict[str, Any]:
-    """A line without what differs between two runs (time stamps, durations)."""
-    if "provenance" in line:
-        line = {**line, "provenance": {k: v for k, v in line["provenance"].items()
-                                       if k not in ("created_at", "duration_ms")}}
-    return line
 
 
 class Faults:

@@ -698,16 +698,22 @@ def ground_draft(
 
 
 _RECOVERABLE = {"ungrounded_item", "ungrounded_name"}
+_T = TypeVar("_T")
 
 
-def _item_keys(g: GroundedDraft) -> dict[str, set[str]]:
-    """The merge key of every kept item, per field (what ``_merge`` dedupes on)."""
-    return {
-        "parties": {fold(p.name) for p in g.parties},
-        "instruments": {fold(f"{i.kind}|{i.title or ''}|{i.status}") for i in g.instruments},
-        "sectors": {s.label for s in g.sectors},
-        "targets": {fold(t.description) for t in g.targets},
-    }
+def _union(second: list[_T], first: list[_T], key: Callable[[_T], str]) -> list[_T]:
+    """``second``'s items, then ``first``'s whose key ``second`` lacks."""
+    seen = {key(x) for x in second}
+    return second + [x for x in first if key(x) not in seen]
+
+
+def _label(item: Party | Instrument | Sector | Target) -> str:
+    """The name a warning gives an item (its ``item`` field), folded."""
+    if isinstance(item, Party):
+        return fold(item.name)
+    if isinstance(item, Instrument):
+        return fold(item.title or item.kind)
+    return fold(item.label if isinstance(item, Sector) else item.description)
 
 
 def merge_rounds(first: GroundedDraft, second: GroundedDraft) -> GroundedDraft:
@@ -717,22 +723,17 @@ def merge_rounds(first: GroundedDraft, second: GroundedDraft) -> GroundedDraft:
     Warnings of both rounds are kept, except "ungrounded" drops of items that are in the
     result after all (recovered by one round or the other). Injection warnings always stay.
     """
-    keys = _item_keys(second)
-    parties = [*second.parties, *(p for p in first.parties if fold(p.name) not in keys["parties"])]
-    instruments = [*second.instruments, *(
-        i for i in first.instruments
-        if fold(f"{i.kind}|{i.title or ''}|{i.status}") not in keys["instruments"])]
-    sectors = [*second.sectors, *(s for s in first.sectors if s.label not in keys["sectors"])]
-    targets = [*second.targets,
-               *(t for t in first.targets if fold(t.description) not in keys["targets"])]
-    merged = GroundedDraft(summary=second.summary, parties=parties, instruments=instruments,
-                           sectors=sectors, targets=targets, rejections=second.rejections,
-                           warnings=[])
-    final = {fold(x) for field in _item_keys(merged).values() for x in field}
-    final |= {fold(i.title or i.kind) for i in instruments} | {fold(p.name) for p in parties}
+    parties = _union(second.parties, first.parties, lambda p: fold(p.name))
+    instruments = _union(second.instruments, first.instruments,
+                         lambda i: fold(f"{i.kind}|{i.title or ''}|{i.status}"))
+    sectors = _union(second.sectors, first.sectors, lambda x: x.label)
+    targets = _union(second.targets, first.targets, lambda t: fold(t.description))
+    items: list[Party | Instrument | Sector | Target] = [*parties, *instruments, *sectors,
+                                                         *targets]
+    kept = {_label(x) for x in items}
     warnings = [w for w in (*first.warnings, *second.warnings)
-                if not (w.code in _RECOVERABLE and fold(w.item or "") in final)]
-    return GroundedDraft(summary=merged.summary, parties=parties, instruments=instruments,
+                if not (w.code in _RECOVERABLE and fold(w.item or "") in kept)]
+    return GroundedDraft(summary=second.summary, parties=parties, instruments=instruments,
                          sectors=sectors, targets=targets, rejections=second.rejections,
                          warnings=warnings)
 

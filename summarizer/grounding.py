@@ -193,23 +193,20 @@ def _strip(hay: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _word_edges(hay: str, at: int) -> tuple[int, int]:
+    """The start and end of the word that offset ``at`` falls inside."""
+    left, right = at, at
+    while left > 0 and hay[left - 1].isalnum():
+        left -= 1
+    while right < len(hay) and hay[right].isalnum():
+        right += 1
+    return left, right
+
+
 def _word_aligned(hay: str, start: int, end: int) -> list[tuple[int, int]]:
     """Variants of ``[start, end)`` snapped to word boundaries: widened or narrowed."""
-    starts, ends = {start}, {end}
-    if not _is_boundary(hay, start):
-        left, right = start, start
-        while left > 0 and hay[left - 1].isalnum():
-            left -= 1
-        while right < len(hay) and hay[right].isalnum():
-            right += 1
-        starts = {left, right}
-    if not _is_boundary(hay, end):
-        left, right = end, end
-        while left > 0 and hay[left - 1].isalnum():
-            left -= 1
-        while right < len(hay) and hay[right].isalnum():
-            right += 1
-        ends = {left, right}
+    starts = {start} if _is_boundary(hay, start) else set(_word_edges(hay, start))
+    ends = {end} if _is_boundary(hay, end) else set(_word_edges(hay, end))
     spans = (_strip(hay, a, b) for a in starts for b in ends)
     return [(a, b) for a, b in spans if a < b]
 

@@ -105,8 +105,8 @@ def write_inputs(path: Path, count: int, first: int = 0) -> Path:
 
 
 def batch_config(work: Path, base_url: str, concurrency: int, output: str) -> Any:
-    from summarizer.batch import BatchConfig
-    from summarizer.batch_engine import JobConfig
+    from summarizer.batch.engine import JobConfig
+    from summarizer.batch.runner import BatchConfig
     from summarizer.config import LLMConfig
     from summarizer.pipeline import SummarizerConfig
 
@@ -117,7 +117,7 @@ def batch_config(work: Path, base_url: str, concurrency: int, output: str) -> An
 
 
 def timed_run(inputs: Path, config: Any) -> tuple[Any, float, float]:
-    from summarizer.batch import run_batch
+    from summarizer.batch.runner import run_batch
 
     wall, cpu = time.perf_counter(), time.process_time()
     summary = asyncio.run(run_batch([str(inputs)], config))
@@ -163,8 +163,8 @@ def rules_rows(args: argparse.Namespace, work: Path) -> list[str]:
     """The CPU-bound rules backend: inline in the event loop, then on every core."""
     import os
 
-    from summarizer.batch import BatchConfig
-    from summarizer.batch_engine import JobConfig
+    from summarizer.batch.engine import JobConfig
+    from summarizer.batch.runner import BatchConfig
     from summarizer.pipeline import SummarizerConfig
 
     seed = (ROOT / "examples" / "seed-articles.txt").read_text(encoding="utf-8")[:3000]
@@ -190,10 +190,10 @@ def rules_rows(args: argparse.Namespace, work: Path) -> list[str]:
 def prefill(inputs: Path, config: Any) -> None:
     """Store a digest for every article, as a finished earlier run would have."""
     from summarizer.article import Article
-    from summarizer.batch_engine import identity, result_key
+    from summarizer.batch.engine import identity, result_key
+    from summarizer.batch.store import Store, StoredResult
     from summarizer.ingest import iter_articles
     from summarizer.models import Digest, Provenance, Summary
-    from summarizer.store import Store, StoredResult
 
     job = config.job
     ident = identity(job.summarizer, job.chunking)
@@ -215,7 +215,7 @@ def stream_child(count: int, work: Path) -> dict[str, float]:
     """In a fresh process: stream ``count`` articles, every one already in the store."""
     import openai  # noqa: F401  (what a run imports, so the baseline includes it)
 
-    import summarizer.batch  # noqa: F401
+    import summarizer.batch.runner  # noqa: F401
 
     config = batch_config(work, "http://127.0.0.1:9/v1", 64, "stream-out.jsonl")
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

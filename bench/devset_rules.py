@@ -5,7 +5,7 @@
 DEVSET_DIR holds ``articles.jsonl`` and ``gold.jsonl`` (default ``../shared/devset``
 relative to the project root); SEED_DIR holds ``seed-articles.txt`` and ``gold.jsonl``
 (default: ``seed`` beside DEVSET_DIR). Every article goes through
-``summarizer.rules.extract`` and the predictions are scored with ``summarizer.scoring``.
+``summarizer.rules.extract`` and the predictions are scored with ``summarizer.evaluation.scoring``.
 Prints the Markdown report (per-field P/R/F1, then per-article differences).
 """
 
@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from summarizer.article import Article
+from summarizer.evaluation.scoring import format_report, score_all
 from summarizer.rules import RULES_VERSION, extract
-from summarizer.scoring import format_report, score_all
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_IDS = ("seed-quantum-mou", "seed-romania-maritime")

@@ -45,8 +45,8 @@ from .prompts import FENCE, FENCE_END, Prompt, fence, get_prompt
 if TYPE_CHECKING:
     import openai
 
-    from .llm import CallRecord, LLMClient
-    from .retry import CallStats
+    from .llm.client import CallRecord, LLMClient
+    from .llm.transport import CallStats
 
 log = logging.getLogger("summarizer")
 
@@ -154,14 +154,14 @@ class Summarizer:
 
     def _llm_client(self) -> LLMClient:
         if self._llm is None:
-            from .llm import LLMClient
+            from .llm.client import LLMClient
 
             self._llm = LLMClient(self.config.llm, client=self._client)
         return self._llm
 
     async def _llm_digest(self, article: Article) -> Digest:
-        from .llm import record_calls
-        from .retry import track_calls
+        from .llm.client import record_calls
+        from .llm.transport import track_calls
 
         assert self._prompt is not None
         started = time.perf_counter()

@@ -21,13 +21,13 @@ from standin import Hang, Status, Step, context_too_long, dynamic, hang, ok, run
 from typer.testing import CliRunner
 
 from summarizer.article import Article
-from summarizer.batch import BatchConfig, run_batch, run_items
-from summarizer.batch_engine import ArticleEngine, JobConfig
-from summarizer.cli import app
+from summarizer.batch.engine import ArticleEngine, JobConfig
+from summarizer.batch.runner import BatchConfig, run_batch, run_items
+from summarizer.batch.store import Store
+from summarizer.cli.app import app
 from summarizer.config import LLMConfig, RetryPolicy
+from summarizer.llm.ratelimit import RateLimits
 from summarizer.pipeline import SummarizerConfig
-from summarizer.ratelimit import RateLimits
-from summarizer.store import Store
 
 TEXT = ("ART-{n:03d}. Pakistan and China signed a memorandum of understanding on quantum "
         "computing cooperation in Islamabad on Monday. The agreement aims to train 500 "

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from summarizer import __version__
-from summarizer.cli import RULES_NOTICE, app
+from summarizer.cli.app import RULES_NOTICE, app
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "seed-articles.txt"
@@ -50,7 +50,7 @@ def test_bad_option_value_is_a_usage_error() -> None:
 
 
 def test_help_does_not_import_the_llm_stack() -> None:
-    code = ("import sys; from summarizer.cli import app; "
+    code = ("import sys; from summarizer.cli.app import app; "
             "from typer.main import get_command; "
             "print(sorted(m for m in ('openai', 'instructor', 'trafilatura') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

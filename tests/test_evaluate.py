@@ -19,11 +19,11 @@ from standin import context_too_long, ok, run_standin
 from typer.testing import CliRunner
 
 from summarizer.article import Article
-from summarizer.cli import app
+from summarizer.cli.app import app
 from summarizer.config import LLMConfig
 from summarizer.costs import Price, PriceTable
 from summarizer.errors import ConfigError, InputError
-from summarizer.evaluate import (
+from summarizer.evaluation.runner import (
     EvalConfig,
     ReplayConfig,
     cassette_path,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from summarizer.ledger import CallCollector, LedgerContext
-from summarizer.llm import CallEvent
+from summarizer.batch.ledger import CallCollector, LedgerContext
+from summarizer.llm.client import CallEvent
+from summarizer.llm.transport import AttemptInfo
 from summarizer.models import Usage
-from summarizer.retry import AttemptInfo
 
 
 def _attempt(n: int, status: int | None, wait: float | None, error: str | None = None) -> CallEvent:

@@ -17,7 +17,7 @@ from summarizer.errors import (
     RefusalError,
     TruncatedOutputError,
 )
-from summarizer.llm import CallRecord, _on_response, record_calls, translate_error
+from summarizer.llm.client import CallRecord, _on_response, record_calls, translate_error
 
 REQUEST = httpx2.Request("POST", "http://127.0.0.1:1/v1/chat/completions")
 

@@ -30,7 +30,7 @@ def test_errors_share_one_root() -> None:
 
 
 def test_importing_the_package_does_not_import_openai_or_instructor() -> None:
-    code = ("import sys, summarizer.cli; "
+    code = ("import sys, summarizer.cli.app; "
             "print(any(m.split('.')[0] in ('openai', 'instructor') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

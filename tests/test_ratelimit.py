@@ -11,7 +11,7 @@ import httpx2
 import pytest
 
 from summarizer.errors import ConfigError
-from summarizer.ratelimit import Limiter, Pacer, RateLimits, estimate_request_tokens
+from summarizer.llm.ratelimit import Limiter, Pacer, RateLimits, estimate_request_tokens
 
 
 class FakeTime:

@@ -26,15 +26,15 @@ from standin import Status, Step, context_too_long, dynamic, ok, run_standin, st
 from test_batch import DRAFT, FAST_RETRY, MARK, TEXT, _lines, _stable
 from typer.testing import CliRunner
 
-from summarizer import ray_data
-from summarizer.batch import BatchConfig
-from summarizer.batch_engine import JobConfig
-from summarizer.cli import app
+from summarizer.batch import ray_data
+from summarizer.batch.engine import JobConfig
+from summarizer.batch.ray_data import Extractor, RayRunConfig, digest_dataset, limiter_actor
+from summarizer.batch.runner import BatchConfig
+from summarizer.cli.app import app
 from summarizer.config import LLMConfig
 from summarizer.errors import SummarizerError
+from summarizer.llm.ratelimit import RateLimits
 from summarizer.pipeline import SummarizerConfig
-from summarizer.ratelimit import RateLimits
-from summarizer.ray_data import Extractor, RayRunConfig, digest_dataset, limiter_actor
 
 RAY_MISSING = "ray[data] is not installed (pip install 'summarizer[ray]'); CI installs it"
 HEADLINE = json.loads(DRAFT)["summary"]["headline"]

@@ -30,12 +30,12 @@ from report_samples import (
 )
 from typer.testing import CliRunner
 
-from summarizer.cli_report import register
+from summarizer.cli.report import register
 from summarizer.errors import ConfigError, InputError
 from summarizer.models import Digest, Evidence, Party
 from summarizer.render import render, to_json
-from summarizer.report import json_for_script, load_digests, render_report
-from summarizer.report_payload import article_payload, layout_spans, utf16_offsets
+from summarizer.report.html import json_for_script, load_digests, render_report
+from summarizer.report.payload import article_payload, layout_spans, utf16_offsets
 
 
 def embedded(page: str) -> dict[str, Any]:

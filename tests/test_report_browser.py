@@ -25,7 +25,7 @@ from report_samples import (
     span_count,
 )
 
-from summarizer.report import render_report
+from summarizer.report.html import render_report
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",

@@ -30,7 +30,7 @@ from standin import (
 from vcr.errors import CannotOverwriteExistingCassetteException as VcrStaleCassette
 
 from summarizer.config import RetryPolicy
-from summarizer.retry import (
+from summarizer.llm.transport import (
     AttemptInfo,
     RetryingTransport,
     build_http_client,
@@ -162,7 +162,7 @@ async def test_insufficient_quota_not_retried(sleep: FakeSleep) -> None:
 async def test_exhausted_attempts_return_last_response(
     sleep: FakeSleep, attempts: list[AttemptInfo], caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="summarizer.retry")
+    caplog.set_level(logging.INFO, logger="summarizer.llm.transport")
     with run_standin([status(500), status(503)]) as standin:
         response = await post(client(sleep, attempts), standin)
     assert response.status_code == 503
@@ -315,7 +315,7 @@ def sdk(standin: StandIn, policy: RetryPolicy = POLICY) -> openai.AsyncOpenAI:
 
 
 async def test_sdk_429_then_ok(caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.DEBUG, logger="summarizer.retry")
+    caplog.set_level(logging.DEBUG, logger="summarizer.llm.transport")
     script = [status(429, headers={"retry-after-ms": "10"}), ok("hello", usage=(7, 3))]
     with run_standin(script) as standin, track_calls() as stats:
         async with sdk(standin) as api:

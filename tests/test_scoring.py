@@ -6,6 +6,17 @@ from typing import Any
 import pytest
 
 from summarizer.errors import ConfigError, InputError
+from summarizer.evaluation.scoring import (
+    FieldScore,
+    MatchConfig,
+    content_words,
+    format_report,
+    name_score,
+    normalize_name,
+    numbers,
+    score_all,
+    score_article,
+)
 from summarizer.models import (
     ArticleInfo,
     Digest,
@@ -16,17 +27,6 @@ from summarizer.models import (
     Sector,
     Summary,
     Target,
-)
-from summarizer.scoring import (
-    FieldScore,
-    MatchConfig,
-    content_words,
-    format_report,
-    name_score,
-    normalize_name,
-    numbers,
-    score_all,
-    score_article,
 )
 
 TEXT = "Pakistan and China signed an MoU on quantum computing. China will help by 2030."

@@ -21,13 +21,13 @@ Rows out: one per row in, in the same order, with the :func:`output_schema` colu
 ``{kind, message}``), ``usage``, ``requests``, ``cost_usd``, ``article_id``, ``origin``,
 ``run_id``. A failed article is a row with its reason; nothing is raised.
 
-Each worker builds its :class:`~summarizer.batch_engine.ArticleEngine` lazily, on the
+Each worker builds its :class:`~summarizer.batch.engine.ArticleEngine` lazily, on the
 event loop Ray runs the async ``__call__`` on; articles of a batch are digested
 concurrently (at most ``job.concurrency`` at once per worker).
 
 Rate limits (``job.limits``) hold across the cluster: one named actor
 (:class:`LimiterActor`, namespace ``summarizer``) keeps the run's
-:class:`~summarizer.ratelimit.Limiter` and hands out delays; each worker's transport waits
+:class:`~summarizer.llm.ratelimit.Limiter` and hands out delays; each worker's transport waits
 them out locally (:class:`RemoteLimiter`).
 
 Store: each worker opens ``job.store`` (default: the user data dir of its node), so on
@@ -56,21 +56,21 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeAlias
 
-from .article import Article
-from .batch import BatchConfig, BatchSummary
-from .batch_engine import ArticleEngine, JobConfig, Outcome, build_client, error_line, identity
-from .errors import ConfigError, InputError, SummarizerError
-from .models import Usage
-from .ratelimit import Limiter, RateLimits
+from ..article import Article
+from ..errors import ConfigError, InputError, SummarizerError
+from ..llm.ratelimit import Limiter, RateLimits
+from ..models import Usage
+from .engine import ArticleEngine, JobConfig, Outcome, build_client, error_line, identity
+from .runner import BatchConfig, BatchSummary
 from .store import Store
 
 if TYPE_CHECKING:
     import openai
 
-    from .batch import Item
-    from .ingest import IngestFailure
+    from ..ingest import IngestFailure
+    from .runner import Item
 
-log = logging.getLogger("summarizer.ray_data")
+log = logging.getLogger("summarizer.batch.ray_data")
 
 RAY_MISSING = "ray is not installed: pip install 'summarizer[ray]'"
 NAMESPACE = "summarizer"
@@ -131,7 +131,7 @@ class LimiterActor:
 
 
 class RemoteLimiter:
-    """The :class:`~summarizer.ratelimit.AsyncLimiter` a worker's transport awaits: books
+    """The :class:`~summarizer.llm.ratelimit.AsyncLimiter` a worker's transport awaits: books
     with the shared actor, then waits locally."""
 
     def __init__(self, actor: Any, caller: str = "") -> None:
@@ -182,8 +182,8 @@ def output_schema() -> Any:
 
 def row_article(row: Row) -> Article:
     """The article a row holds: its ``article`` JSON, else its JSONL-style fields."""
-    from .ingest.config import DEFAULT_CONFIG
-    from .ingest.jsonl import parse_record
+    from ..ingest.config import DEFAULT_CONFIG
+    from ..ingest.jsonl import parse_record
 
     where = str(row.get("origin") or row.get("id") or "<row>")
     staged = row.get("article")
@@ -422,9 +422,9 @@ class _Staged:
 def run_ray_batch(
     inputs: Sequence[str], config: BatchConfig, ray_config: RayRunConfig | None = None
 ) -> BatchSummary:
-    """:func:`summarizer.batch.run_batch` on Ray: the same output file, one line per input
+    """:func:`summarizer.batch.runner.run_batch` on Ray: the same output file, one line per input
     in input order; a rerun after a crash resumes from Ray Data's checkpoints."""
-    from .ingest import iter_articles
+    from ..ingest import iter_articles
 
     ray_config = ray_config or RayRunConfig()
     started = _connect(ray_config)

@@ -1,5 +1,5 @@
-"""``summarizer batch`` and ``summarizer log``: thin clients of ``summarizer.batch`` and
-``summarizer.store``.
+"""``summarizer batch`` and ``summarizer log``: thin clients of ``summarizer.batch.runner`` and
+``summarizer.batch.store``.
 
 Registered on the main app by ``cli.py`` with ``register(app)``. The batch summary and
 progress go to stderr; exit code 0 when every input was digested, 1 when any failed (the
@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .errors import SummarizerError
+from ..errors import SummarizerError
 
 if TYPE_CHECKING:
-    from .batch import BatchConfig, BatchSummary, ProgressFn
-    from .store import CallRow
+    from ..batch.runner import BatchConfig, BatchSummary, ProgressFn
+    from ..batch.store import CallRow
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 
@@ -90,12 +90,12 @@ def batch(
         min=1, help="Ray workers (--engine ray), each digesting --concurrency at once.")] = 2,
 ) -> None:
     """Digest many articles: concurrent, rate-limited, cached, resumable."""
-    from .batch import BatchConfig, run_batch
-    from .batch_engine import JobConfig
-    from .chunking import ChunkConfig
-    from .cli import RULES_NOTICE, summarizer_config
-    from .ingest import IngestConfig
-    from .ratelimit import RateLimits
+    from ..batch.engine import JobConfig
+    from ..batch.runner import BatchConfig, run_batch
+    from ..chunking import ChunkConfig
+    from ..ingest import IngestConfig
+    from ..llm.ratelimit import RateLimits
+    from .app import RULES_NOTICE, summarizer_config
 
     _check_engine(engine, ray_address)
     try:
@@ -134,7 +134,7 @@ def _run_on_ray(
     """The run on Ray Data; Ray's own progress bars when asked (or on a terminal)."""
     from rich.console import Console
 
-    from .ray_data import RayRunConfig, require_ray, run_ray_batch
+    from ..batch.ray_data import RayRunConfig, require_ray, run_ray_batch
 
     require_ray()
     show = Console(stderr=True).is_terminal if progress is None else progress
@@ -187,7 +187,7 @@ def _progress_bar(enabled: bool | None, total: int | None) -> Iterator[ProgressF
 
 
 def _stats(summary: BatchSummary) -> str:
-    from .costs import format_cost
+    from ..costs import format_cost
 
     tokens = summary.usage.prompt_tokens + summary.usage.completion_tokens
     return (f"[green]done {summary.done}[/] [cyan]cached {summary.cached}[/] "
@@ -207,7 +207,7 @@ def log_command(
     store: Annotated[Path | None, typer.Option(help="The SQLite store.")] = None,
 ) -> None:
     """List the call ledger (every HTTP request to a model), newest first."""
-    from .store import Store
+    from ..batch.store import Store
 
     if fmt not in LOG_FORMATS:
         raise typer.BadParameter("use table, jsonl or csv", param_hint="--format")
@@ -228,7 +228,7 @@ def _log_jsonl(rows: Sequence[CallRow]) -> None:
 
 
 def _log_csv(rows: Sequence[CallRow]) -> None:
-    from .store import CALL_FIELDS
+    from ..batch.store import CALL_FIELDS
 
     writer = csv.DictWriter(sys.stdout, fieldnames=CALL_FIELDS, lineterminator="\n")
     writer.writeheader()

@@ -86,10 +86,10 @@ import pycountry
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
-from .errors import ConfigError, InputError
-from .models import Digest
+from ..errors import ConfigError, InputError
+from ..models import Digest
 
-log = logging.getLogger("summarizer.scoring")
+log = logging.getLogger("summarizer.evaluation.scoring")
 
 Item = Mapping[str, Any]
 Prediction = Digest | Mapping[str, Any]

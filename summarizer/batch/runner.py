@@ -33,16 +33,16 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeAlias
 
-from .article import Article
-from .batch_engine import ArticleEngine, JobConfig, Outcome
-from .costs import format_cost
-from .errors import ConfigError
-from .models import Usage
+from ..article import Article
+from ..costs import format_cost
+from ..errors import ConfigError
+from ..models import Usage
+from .engine import ArticleEngine, JobConfig, Outcome
 
 if TYPE_CHECKING:
     import openai
 
-    from .ingest import IngestConfig, IngestFailure
+    from ..ingest import IngestConfig, IngestFailure
 
 log = logging.getLogger("summarizer.batch")
 
@@ -54,7 +54,7 @@ MAX_EXAMPLES = 5
 
 
 def _default_ingest() -> IngestConfig:
-    from .ingest import IngestConfig
+    from ..ingest import IngestConfig
 
     return IngestConfig()
 
@@ -218,7 +218,7 @@ async def run_batch(
     on_progress: ProgressFn | None = None,
 ) -> BatchSummary:
     """Digest every article in ``inputs`` (files, directories, URLs, JSONL, ``-``)."""
-    from .ingest import iter_articles
+    from ..ingest import iter_articles
 
     items = iter_articles(list(inputs), config.ingest)
     return await run_items(items, config, client=client, on_progress=on_progress)

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Annotated, Optional, TextIO
 
 import typer
 
-from ._version import __version__
-from .errors import SummarizerError
-from .output import atomic_output
+from .._version import __version__
+from ..errors import SummarizerError
+from ..output import atomic_output
 
 if TYPE_CHECKING:
-    from .models import Digest
-    from .pipeline import SummarizerConfig
+    from ..models import Digest
+    from ..pipeline import SummarizerConfig
 
 app = typer.Typer(
     name="summarizer",
@@ -86,8 +86,8 @@ def summarizer_config(
     backend: str, model: str | None, base_url: str | None, mode: str, prompt: str,
     temperature: float | None, max_tokens: int, timeout: float,
 ) -> SummarizerConfig:
-    from .config import LLMConfig
-    from .pipeline import SummarizerConfig
+    from ..config import LLMConfig
+    from ..pipeline import SummarizerConfig
 
     if backend not in ("auto", "llm", "rules"):
         raise typer.BadParameter("use auto, llm or rules", param_hint="--backend")
@@ -104,7 +104,7 @@ class _Writer:
         self.pending: Digest | None = None
 
     def add(self, digest: Digest) -> None:
-        from .render import render
+        from ..render import render
 
         self.count += 1
         if self.fmt is not None:
@@ -120,7 +120,7 @@ class _Writer:
         self.out.flush()
 
     def close(self) -> None:
-        from .render import render
+        from ..render import render
 
         if self.pending is not None:
             self.out.write(render([self.pending], "json"))
@@ -149,8 +149,8 @@ def digest(
     if not sources:
         raise typer.BadParameter("give at least one input, or pipe text on stdin",
                                  param_hint="INPUTS")
-    from .ingest import IngestConfig, IngestFailure, iter_articles
-    from .pipeline import Summarizer
+    from ..ingest import IngestConfig, IngestFailure, iter_articles
+    from ..pipeline import Summarizer
 
     try:
         config = summarizer_config(backend, model, base_url, mode, prompt, temperature,
@@ -186,7 +186,7 @@ def digest(
 @prompts_app.command("list")
 def prompts_list() -> None:
     """List every prompt version with its content hash."""
-    from .prompts import default_registry
+    from ..prompts import default_registry
 
     for p in default_registry().all():
         typer.echo(f"{p.ref:<14} {p.short_hash}  {p.description}")
@@ -195,7 +195,7 @@ def prompts_list() -> None:
 @prompts_app.command("show")
 def prompts_show(ref: Annotated[str, typer.Argument(help="e.g. digest@v1")]) -> None:
     """Print a prompt file as stored."""
-    from .prompts import get_prompt
+    from ..prompts import get_prompt
 
     try:
         typer.echo(get_prompt(ref).path.read_text(encoding="utf-8"), nl=False)
@@ -208,7 +208,7 @@ def schema_export(
     directory: Annotated[Optional[Path], typer.Option(help="Where to write.")] = None,  # noqa: UP045
 ) -> None:
     """Regenerate schemas/*.v<SCHEMA_VERSION>.json from the models."""
-    from .schemas import write_snapshots
+    from ..schemas import write_snapshots
 
     for path in write_snapshots(directory):
         typer.echo(str(path))
@@ -217,7 +217,7 @@ def schema_export(
 @schema_app.command("check")
 def schema_check() -> None:
     """Fail when the models drifted from the committed snapshot."""
-    from .schemas import check_snapshots
+    from ..schemas import check_snapshots
 
     try:
         check_snapshots()
@@ -227,9 +227,9 @@ def schema_check() -> None:
 
 
 def _register_commands() -> None:
-    from .cli_batch import register as register_batch
-    from .cli_eval import register as register_eval
-    from .cli_report import register as register_report
+    from .batch import register as register_batch
+    from .eval import register as register_eval
+    from .report import register as register_report
 
     register_report(app)
     register_eval(app)

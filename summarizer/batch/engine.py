@@ -1,7 +1,7 @@
 """One article through the batch machinery: cache lookup, digest, ledger, store.
 
 :class:`ArticleEngine` is the per-article unit every batch runner shares — the local one in
-``summarizer.batch`` and, later, a Ray Data extractor. It is built from a picklable
+``summarizer.batch.runner`` and, later, a Ray Data extractor. It is built from a picklable
 :class:`JobConfig` and creates everything heavy in :meth:`ArticleEngine.start`, inside the
 process and event loop that will use it: the store connection, the OpenAI client with the
 rate-limited, ledger-reporting transport, and (rules backend) a process pool.
@@ -25,10 +25,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from .article import Article, text_sha256
-from .chunking import ChunkConfig, digest_long
-from .costs import PriceTable, load_prices
-from .errors import (
+from ..article import Article, text_sha256
+from ..chunking import ChunkConfig, digest_long
+from ..costs import PriceTable, load_prices
+from ..errors import (
     ContextLengthError,
     InputError,
     InvalidOutputError,
@@ -39,18 +39,18 @@ from .errors import (
     SummarizerError,
     TruncatedOutputError,
 )
+from ..llm.ratelimit import AsyncLimiter, LimitedTransport, Limiter, RateLimits
+from ..models import SCHEMA_VERSION, Usage
+from ..pipeline import Summarizer, SummarizerConfig
 from .ledger import CallCollector, LedgerContext
-from .models import SCHEMA_VERSION, Usage
-from .pipeline import Summarizer, SummarizerConfig
-from .ratelimit import AsyncLimiter, LimitedTransport, Limiter, RateLimits
 from .store import ResultKey, Store, StoredResult
 
 if TYPE_CHECKING:
     import httpx2
     import openai
 
-    from .config import LLMConfig
-    from .ingest import IngestFailure
+    from ..config import LLMConfig
+    from ..ingest import IngestFailure
 
 log = logging.getLogger("summarizer.batch")
 
@@ -133,10 +133,10 @@ def identity(config: SummarizerConfig, chunking: ChunkConfig) -> Identity:
     hash of the generation parameters. The endpoint is not part of it: the same model name
     behind another URL (a restarted local server) is the same model."""
     if config.resolved_backend() == "rules":
-        from . import rules
+        from .. import rules
 
         return Identity("rules", f"rules-{rules.RULES_VERSION}", "-", _sha256({}))
-    from .prompts import get_prompt
+    from ..prompts import get_prompt
 
     llm, prompt = config.llm, get_prompt(config.prompt)
     temperature = llm.temperature
@@ -303,7 +303,7 @@ class ArticleEngine:
     async def _attempt(
         self, article: Article, key: ResultKey, collector: CallCollector
     ) -> StoredResult:
-        from .llm import observe_calls
+        from ..llm.client import observe_calls
 
         try:
             with observe_calls(collector):
@@ -357,8 +357,8 @@ def build_client(
     the in-process :class:`Limiter` built from ``limits`` (e.g. one shared by a cluster)."""
     import httpx2
 
-    from .llm import build_openai, report_attempt
-    from .retry import LIMITS, RetryingTransport
+    from ..llm.client import build_openai, report_attempt
+    from ..llm.transport import LIMITS, RetryingTransport
 
     if limiter is None and limits.active:
         limiter = Limiter(limits)
@@ -382,7 +382,7 @@ def _proxy_mounts(stack: Any) -> dict[str, httpx2.AsyncBaseTransport | None]:
     import httpx2
     from httpx2._utils import get_environment_proxies
 
-    from .retry import LIMITS
+    from ..llm.transport import LIMITS
 
     return {pattern: None if url is None
             else stack(httpx2.AsyncHTTPTransport(proxy=url, limits=LIMITS))

@@ -25,7 +25,7 @@ from typing import Protocol
 
 import httpx2
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 BYTES_PER_TOKEN = 4
 
@@ -88,7 +88,7 @@ class Pacer:
 
 class AsyncLimiter(Protocol):
     """What :class:`LimitedTransport` waits on: a :class:`Limiter`, or a stand-in for one
-    shared by many processes (``summarizer.ray_data.RemoteLimiter``)."""
+    shared by many processes (``summarizer.batch.ray_data.RemoteLimiter``)."""
 
     async def acquire(self, tokens: int) -> None: ...
 

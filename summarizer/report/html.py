@@ -27,9 +27,9 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
-from .errors import ConfigError, InputError
-from .models import Digest
-from .report_payload import report_payload
+from ..errors import ConfigError, InputError
+from ..models import Digest
+from .payload import report_payload
 
 DEFAULT_TITLE = "Digest review"
 DEFAULT_PAGE_SIZE = 50
@@ -80,7 +80,7 @@ def _csp_hash(source: str) -> str:
 
 @cache
 def _asset(name: str) -> str:
-    text = (files("summarizer") / "report_assets" / name).read_text(encoding="utf-8")
+    text = (files("summarizer.report") / "assets" / name).read_text(encoding="utf-8")
     if name != "report.html" and "</" in text:
         raise AssertionError(f"report asset {name} must not contain '</'")
     return text

@@ -2,7 +2,7 @@
 
 One place builds the client (``build_client``); one function makes a structured call
 (``LLMClient.complete``) and turns every failure into an error from ``summarizer.errors``.
-HTTP retries live in the transport (``summarizer.retry``); instructor only re-asks on
+HTTP retries live in the transport (``summarizer.llm.transport``); instructor only re-asks on
 validation errors. openai and instructor are imported lazily so the CLI starts fast.
 """
 
@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
 
-from .cassettes import STALE_CASSETTE
-from .config import LLMConfig
-from .errors import (
+from ..cassettes import STALE_CASSETTE
+from ..config import LLMConfig
+from ..errors import (
     ConfigError,
     ContextLengthError,
     InvalidOutputError,
@@ -29,15 +29,15 @@ from .errors import (
     RefusalError,
     TruncatedOutputError,
 )
-from .models import Usage
+from ..models import Usage
 
 if TYPE_CHECKING:
     import httpx2
     import openai
 
-    from .retry import AttemptInfo
+    from .transport import AttemptInfo
 
-log = logging.getLogger("summarizer.llm")
+log = logging.getLogger("summarizer.llm.client")
 
 _INSTRUCTOR_MODES = {
     "tools": "TOOLS",
@@ -159,7 +159,7 @@ def build_openai(
     """The SDK client: its own retries off, ours in the transport (or ``http_client``'s)."""
     import openai
 
-    from .retry import build_http_client
+    from .transport import build_http_client
 
     if config.is_openai and not config.api_key:
         raise ConfigError("no API key for api.openai.com; set OPENAI_API_KEY")

@@ -11,8 +11,8 @@ from typing import Annotated
 
 import typer
 
-from .errors import SummarizerError
-from .output import write_text
+from ..errors import SummarizerError
+from ..output import write_text
 
 
 def register(app: typer.Typer) -> None:
@@ -33,7 +33,7 @@ def report(
     )] = None,
 ) -> None:
     """Write a self-contained HTML page to review digests against their articles."""
-    from .report import load_digests, render_report
+    from ..report.html import load_digests, render_report
 
     try:
         items = list(load_digests(digests))

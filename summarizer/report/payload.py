@@ -1,6 +1,6 @@
 """Digests as the data of the HTML review report: table rows, evidence spans, span layout.
 
-The report page (``summarizer.report``) embeds this payload as JSON and renders it with
+The report page (``summarizer.report.html``) embeds this payload as JSON and renders it with
 vanilla JavaScript. Everything that needs judgement happens here, in tested Python:
 
 * every evidence span is checked against ``article.text`` (``text[start:end] == quote``);
@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from itertools import accumulate
 from typing import Any
 
-from .models import ArticleInfo, Digest, Evidence, Instrument, Party, Provenance, Sector, Target
+from ..models import ArticleInfo, Digest, Evidence, Instrument, Party, Provenance, Sector, Target
 
 JSONDict = dict[str, Any]
 Fragment = tuple[int, int, int]

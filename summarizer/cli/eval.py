@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .errors import SummarizerError
-from .output import write_text
+from ..errors import SummarizerError
+from ..output import write_text
 
 if TYPE_CHECKING:
-    from .config import LLMConfig
-    from .evaluate import ArticleRun, EvalConfig, EvalResult, ReplayConfig, System
+    from ..config import LLMConfig
+    from ..evaluation.runner import ArticleRun, EvalConfig, EvalResult, ReplayConfig, System
 
 
 def register(app: typer.Typer) -> None:
@@ -61,7 +61,7 @@ def eval_command(
     for name in backend or []:
         if name not in ("rules", "llm"):
             raise typer.BadParameter("use rules or llm", param_hint="--backend")
-    from .evaluate import format_eval
+    from ..evaluation.runner import format_eval
 
     try:
         result = _run(gold, articles, prompt or [], backend or [],
@@ -81,7 +81,7 @@ def _llm_options(model: str | None, base_url: str | None, mode: str | None,
 
 
 def _replay(replay: Path | None, record: Path | None) -> ReplayConfig | None:
-    from .evaluate import ReplayConfig
+    from ..evaluation.runner import ReplayConfig
 
     if replay is not None:
         return ReplayConfig(replay, "none")
@@ -92,8 +92,8 @@ def _replay(replay: Path | None, record: Path | None) -> ReplayConfig | None:
 
 def _llm_config(options: dict[str, Any], replay: ReplayConfig | None) -> LLMConfig:
     """Options win over the cassettes' endpoint.json, which wins over the environment."""
-    from .config import LLMConfig
-    from .evaluate import read_endpoint
+    from ..config import LLMConfig
+    from ..evaluation.runner import read_endpoint
 
     recorded = read_endpoint(replay.directory) if replay and not replay.recording else {}
     llm = LLMConfig.from_env(**{**recorded, **options})
@@ -103,7 +103,7 @@ def _llm_config(options: dict[str, Any], replay: ReplayConfig | None) -> LLMConf
 
 
 def _systems(prompts: list[str], backends: list[str], llm: LLMConfig) -> list[System]:
-    from .evaluate import llm_system, rules_system
+    from ..evaluation.runner import llm_system, rules_system
 
     systems = [llm_system(p, llm) for p in prompts]
     if "llm" in backends and not prompts:
@@ -124,15 +124,15 @@ def _progress(system: str, run: ArticleRun) -> None:
 
 def _eval_config(replay: ReplayConfig | None, concurrency: int,
                  prices: Path | None) -> EvalConfig:
-    from .costs import load_prices
-    from .evaluate import EvalConfig
+    from ..costs import load_prices
+    from ..evaluation.runner import EvalConfig
 
     return EvalConfig(replay=replay, concurrency=concurrency, prices=load_prices(prices))
 
 
 def _run(gold_path: Path, articles_path: Path | None, prompts: list[str], backends: list[str],
          options: dict[str, Any], config: EvalConfig) -> EvalResult:
-    from .evaluate import evaluate, load_articles, load_gold, write_endpoint
+    from ..evaluation.runner import evaluate, load_articles, load_gold, write_endpoint
 
     gold = load_gold(gold_path)
     articles = load_articles(articles_path or gold_path.with_name("articles.jsonl"))

@@ -37,10 +37,10 @@ from datetime import UTC
 import httpx2
 from tenacity import AsyncRetrying, RetryCallState, wait_exponential_jitter
 
-from .cassettes import is_stale_cassette
-from .config import RetryPolicy
+from ..cassettes import is_stale_cassette
+from ..config import RetryPolicy
 
-log = logging.getLogger("summarizer.retry")
+log = logging.getLogger("summarizer.llm.transport")
 
 RETRY_STATUSES = frozenset({408, 409, 429})
 RETRY_ERRORS: tuple[type[Exception], ...] = (

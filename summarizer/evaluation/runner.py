@@ -4,7 +4,8 @@ A *system* is a named :class:`~summarizer.pipeline.SummarizerConfig` (the rules 
 the LLM backend with a prompt version and a model). :func:`aevaluate` digests every gold
 article with every system, one article at a time (or ``concurrency`` at a time when nothing
 is recorded or replayed), turns a failed article into an empty prediction plus a recorded
-error, and scores each system with :func:`summarizer.scoring.score_all`. Per article it keeps
+error, and scores each system with :func:`summarizer.evaluation.scoring.score_all`. Per
+article it keeps
 tokens, estimated cost (``summarizer.costs``; a local model not in the price table is free)
 and latency.
 
@@ -33,16 +34,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from .article import Article
-from .cassettes import is_stale_cassette, vcr_options
-from .config import LLMConfig
-from .costs import PriceTable
-from .errors import ConfigError, InputError, SummarizerError
-from .models import Digest, Usage
-from .pipeline import Summarizer, SummarizerConfig
+from ..article import Article
+from ..cassettes import is_stale_cassette, vcr_options
+from ..config import LLMConfig
+from ..costs import PriceTable
+from ..errors import ConfigError, InputError, SummarizerError
+from ..models import Digest, Usage
+from ..pipeline import Summarizer, SummarizerConfig
 from .scoring import EvalReport, MatchConfig, format_report, score_all
 
-log = logging.getLogger("summarizer.evaluate")
+log = logging.getLogger("summarizer.evaluation.runner")
 
 RecordMode = Literal["none", "once", "new_episodes", "all"]
 ProgressFn = Callable[[str, "ArticleRun"], None]

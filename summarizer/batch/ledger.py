@@ -1,5 +1,5 @@
-"""The call ledger's collector: one article's :class:`~summarizer.llm.CallEvent` stream
-turned into :class:`~summarizer.store.CallRow` rows.
+"""The call ledger's collector: one article's :class:`~summarizer.llm.client.CallEvent` stream
+turned into :class:`~summarizer.batch.store.CallRow` rows.
 
 Bind it with ``llm.observe_calls(collector)`` around one article's digest. Each HTTP
 request becomes a row: ``retried`` (the transport will try again, the reason says why),
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from .llm import CallEvent
+from ..llm.client import CallEvent
 from .store import CallRow, Outcome
 
 

@@ -28,6 +28,21 @@ def is_stale_cassette(exc: BaseException | None) -> bool:
     return False
 
 
+class StaleWatch:
+    """A call-event observer (``summarizer.llm.events.observe_calls``) that counts requests
+    a cassette had no recorded answer for. The production code knows nothing of cassettes;
+    the replay layer subscribes this and fails the run when it saw any, even where the
+    pipeline went on (a failed grounding re-ask keeps the first answer)."""
+
+    def __init__(self) -> None:
+        self.stale = 0
+
+    def __call__(self, event: Any) -> None:
+        attempt = getattr(event, "attempt", None)
+        if attempt is not None and attempt.error == STALE_CASSETTE:
+            self.stale += 1
+
+
 def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
     """Drop cookies, request ids and organisation headers before a response is recorded."""
     headers = response.get("headers", {})

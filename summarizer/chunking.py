@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from .article import Article
-from .errors import ContextLengthError, ModelError
+from .errors import ConfigError, ContextLengthError
 from .models import (
     Digest,
     DigestWarning,
@@ -273,7 +273,7 @@ def _warnings(article: Article, digests: Sequence[Digest], note: str) -> list[Di
 def merge(article: Article, parts: Sequence[tuple[Chunk, Digest]], note: str = "") -> Digest:
     """One digest of ``article`` from its chunks' digests (offsets into the whole text)."""
     if not parts:
-        raise ValueError("merge() needs at least one chunk digest")
+        raise ConfigError("merge() needs at least one chunk digest")
     digests = [d for _, d in parts]
 
     def gather(pick: Callable[[Digest], list[_T]], key: Callable[[_T], Hashable]) -> list[_T]:
@@ -305,17 +305,10 @@ def chunk_article(article: Article, chunk: Chunk, number: int) -> Article:
 async def digest_chunks(
     digest: DigestFn, article: Article, max_tokens: int, config: ChunkConfig
 ) -> Digest:
-    """Digest every chunk in turn and merge; a failure carries the usage of all chunks."""
+    """Digest every chunk in turn and merge."""
     chunks = split(article.text, max_tokens, config.overlap_tokens, config.chars_per_token)
-    parts: list[tuple[Chunk, Digest]] = []
-    for number, chunk in enumerate(chunks, start=1):
-        try:
-            parts.append((chunk, await digest(chunk_article(article, chunk, number))))
-        except ModelError as exc:
-            spent = [d.provenance for _, d in parts]
-            exc.usage = sum((p.usage for p in spent), exc.usage or Usage())
-            exc.attempts += sum(p.attempts for p in spent)
-            raise
+    parts = [(chunk, await digest(chunk_article(article, chunk, number)))
+             for number, chunk in enumerate(chunks, start=1)]
     tokens = estimate_tokens(article.text, config.chars_per_token)
     note = (f"The article (~{tokens} tokens) is longer than one call may carry "
             f"(~{max_tokens} tokens); digested in {len(parts)} overlapping chunks and merged.")
@@ -326,46 +319,21 @@ async def digest_long(
     digest: DigestFn, article: Article, budget: int | None, config: ChunkConfig
 ) -> Digest:
     """Whole when it fits ``budget`` tokens, else in chunks; smaller chunks after the server
-    says the context is too long (``config.max_splits`` times at most). What the calls
-    that failed that way cost is added to the digest's (or the final error's) usage."""
+    says the context is too long (``config.max_splits`` times at most). The caller counts
+    what every call cost (the pipeline subscribes to the call-event stream)."""
     tokens = estimate_tokens(article.text, config.chars_per_token)
-    halvings, spent = config.max_splits, _Spent()
+    halvings = config.max_splits
     if budget is None or tokens <= budget:
         try:
             return await digest(article)
-        except ContextLengthError as exc:
+        except ContextLengthError:
             if halvings < 1 or tokens < 2 * config.min_chunk_tokens:
                 raise
-            spent.add(exc)
             budget, halvings = tokens // 2, halvings - 1
     while True:
         try:
-            return spent.charge(await digest_chunks(digest, article, budget, config))
-        except ContextLengthError as exc:
+            return await digest_chunks(digest, article, budget, config)
+        except ContextLengthError:
             if halvings < 1 or budget // 2 < config.min_chunk_tokens:
-                spent.charge_error(exc)
                 raise
-            spent.add(exc)
             budget, halvings = budget // 2, halvings - 1
-
-
-class _Spent:
-    """Usage and requests of attempts that ended in a context-length error."""
-
-    def __init__(self) -> None:
-        self.usage, self.attempts = Usage(), 0
-
-    def add(self, exc: ModelError) -> None:
-        self.usage = self.usage + (exc.usage or Usage())
-        self.attempts += exc.attempts
-
-    def charge(self, digest: Digest) -> Digest:
-        if not self.attempts and not self.usage.total_tokens:
-            return digest
-        prov = digest.provenance
-        update = {"usage": prov.usage + self.usage, "attempts": prov.attempts + self.attempts}
-        return digest.model_copy(update={"provenance": prov.model_copy(update=update)})
-
-    def charge_error(self, exc: ModelError) -> None:
-        self.add(exc)
-        exc.usage, exc.attempts = self.usage, self.attempts

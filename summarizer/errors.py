@@ -57,8 +57,17 @@ class ModelError(SummarizerError):
     completion and HTTP request), so batch runs can account for it.
     """
 
-    usage: Usage | None = None
-    attempts: int = 0
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        usage: Usage | None = None,
+        attempts: int = 0,
+    ) -> None:
+        super().__init__(message, source=source)
+        self.usage = usage
+        self.attempts = attempts
 
 
 class ModelUnavailableError(ModelError):

@@ -1,22 +1,34 @@
-"""From an article to a grounded digest: the library's main object, ``Summarizer``.
+"""From an article to a grounded digest: ``Summarizer``, the only path there is.
 
-The flow is one way: render the prompt → call the model → ground every quote → assemble
-the digest (or, with the rules backend, extract → assemble). The async path is the real
-one; the sync methods run it on a private event loop.
+The library, ``summarizer digest``, ``summarizer batch`` (asyncio and Ray) and
+``summarizer eval`` all digest through :meth:`Summarizer.asummarize`. It owns the whole way:
+
+* rules backend: extract → guard → assemble;
+* LLM backend: split an article too long for one call (``chunking``) → for each part render
+  the prompt → call the model → ground every quote → re-ask once about quotes not found →
+  merge the parts → guard → assemble, with provenance, usage (summed over every HTTP
+  request through the call-event stream) and cost (``costs``).
+
+Drivers around it only add concurrency, a store, ordering and progress. The async path is
+the real one; the sync methods run it on a private event loop.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal
 
 from .article import Article
+from .chunking import ChunkConfig, digest_long
 from .config import LLMConfig
-from .errors import ConfigError, ModelError
+from .costs import PriceTable
+from .errors import ConfigError, InputError, ModelError
 from .grounding import (
     GroundedDraft,
     GroundingConfig,
@@ -24,6 +36,8 @@ from .grounding import (
     merge_rounds,
     reask_message,
 )
+from .guard import Extraction, guard
+from .llm.events import CallObserver, CallTally, observe_calls
 from .models import (
     INSTRUMENT_KINDS,
     INSTRUMENT_STATUSES,
@@ -32,21 +46,18 @@ from .models import (
     Digest,
     DigestDraft,
     DigestWarning,
-    Instrument,
-    Party,
     PromptRef,
     Provenance,
-    Sector,
-    Summary,
-    Target,
+    Usage,
 )
 from .prompts import FENCE, FENCE_END, Prompt, fence, get_prompt
+from .rules.config import RulesConfig
 
 if TYPE_CHECKING:
     import openai
 
-    from .llm.client import CallRecord, LLMClient
-    from .llm.transport import CallStats
+    from .llm.client import LLMClient
+    from .llm.ratelimit import AsyncLimiter
 
 log = logging.getLogger("summarizer")
 
@@ -55,12 +66,18 @@ BackendName = Literal["auto", "llm", "rules"]
 
 @dataclass(frozen=True)
 class SummarizerConfig:
-    """Everything that decides how an article becomes a digest."""
+    """Everything that decides how an article becomes a digest, and what it costs.
+
+    Picklable (it holds no client), so batch workers and Ray actors get the same one.
+    """
 
     backend: BackendName = "auto"
     llm: LLMConfig = field(default_factory=LLMConfig)
     prompt: str = "digest"
     grounding: GroundingConfig = field(default_factory=GroundingConfig)
+    chunking: ChunkConfig = field(default_factory=ChunkConfig)
+    rules: RulesConfig = field(default_factory=RulesConfig)
+    prices: PriceTable = field(default_factory=PriceTable)
 
     def resolved_backend(self) -> Literal["llm", "rules"]:
         """``auto`` means the LLM when one is configured, else the offline rules."""
@@ -69,12 +86,33 @@ class SummarizerConfig:
         return self.backend
 
 
+@dataclass(frozen=True)
+class Identity:
+    """Everything besides the article that decides a digest (a cache key's other half)."""
+
+    backend: str
+    model: str
+    prompt: str
+    params_sha256: str
+    provider: str | None = None
+    local: bool = True
+
+
+def _sha256(data: dict[str, Any]) -> str:
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 def as_article(value: Article | str) -> Article:
-    if isinstance(value, Article):
-        return value
+    """``value`` as an :class:`Article`; an article with no text is an :class:`InputError`."""
     if isinstance(value, str):
-        return Article(text=value)
-    raise ConfigError(f"expected an Article or a string, got {type(value).__name__}")
+        value = Article(text=value)
+    elif not isinstance(value, Article):
+        raise ConfigError(f"expected an Article or a string, got {type(value).__name__}")
+    if not value.text.replace("\x00", "").strip():
+        raise InputError("the article has no text (empty, whitespace or NUL only); pass the "
+                         "article's text", source=value.label)
+    return value
 
 
 def _now() -> str:
@@ -84,34 +122,51 @@ def _now() -> str:
 class Summarizer:
     """Holds configuration and a client; digest as many articles as you like.
 
+    ``client`` replaces the SDK client :func:`~summarizer.llm.client.build_client` would
+    build; ``limiter`` paces every request (e.g. one shared by a batch run or a cluster);
+    ``observer`` hears every call event of this summarizer's client.
+
     >>> with Summarizer(SummarizerConfig(backend="rules")) as s:  # doctest: +SKIP
     ...     digest = s.summarize("Pakistan and China signed an MoU ...")
     """
 
     def __init__(
-        self, config: SummarizerConfig | None = None, *, client: openai.AsyncOpenAI | None = None
+        self,
+        config: SummarizerConfig | None = None,
+        *,
+        client: openai.AsyncOpenAI | None = None,
+        limiter: AsyncLimiter | None = None,
+        observer: CallObserver | None = None,
     ) -> None:
         self.config = config or SummarizerConfig()
         self.backend = self.config.resolved_backend()
-        self._client = client
+        self._client, self._limiter, self._observer = client, limiter, observer
         self._llm: LLMClient | None = None
-        self._prompt: Prompt | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._prompt: Prompt | None = None
+        if self.backend == "llm" or self.config.prompt != "digest":
+            self._prompt = get_prompt(self.config.prompt)  # fail early on an unknown prompt
         if self.backend == "llm":
-            self._prompt = get_prompt(self.config.prompt)
             self.config.llm.resolved_model()  # fail early on a missing model name
+        self.identity = self._identity()
 
     # ----------------------------------------------------------------- public API
 
     async def asummarize(self, article: Article | str) -> Digest:
         art = as_article(article)
         if self.backend == "rules":
-            return _rules_digest(art)
+            return self._rules_digest(art)
         return await self._llm_digest(art)
 
     def summarize(self, article: Article | str) -> Digest:
         digest: Digest = self._run(self.asummarize(article))
         return digest
+
+    def cost(self, usage: Usage) -> float | None:
+        """Estimated USD for ``usage`` with this configuration's model (None: not priced)."""
+        if self.backend == "rules":
+            return 0.0
+        return self.config.prices.cost(self.identity.model, usage, local=self.identity.local)
 
     async def aclose(self) -> None:
         if self._llm is not None:
@@ -139,6 +194,25 @@ class Summarizer:
 
     # ----------------------------------------------------------------- internals
 
+    def _identity(self) -> Identity:
+        """Prompt id@version#sha256, model, backend and a hash of the generation parameters.
+        The endpoint is not part of it: the same model name behind another URL (a restarted
+        local server) is the same model."""
+        if self.backend == "rules":
+            from .rules import RULES_VERSION
+
+            return Identity("rules", f"rules-{RULES_VERSION}", "-",
+                            _sha256({"rules": asdict(self.config.rules)}))
+        llm, prompt = self.config.llm, self._prompt
+        assert prompt is not None
+        params = {"mode": llm.resolved_mode(), "temperature": self._temperature(prompt),
+                  "max_tokens": llm.max_tokens, "max_reasks": llm.max_reasks,
+                  "grounding_reask": llm.grounding_reask,
+                  "grounding": asdict(self.config.grounding),
+                  "chunking": asdict(self.config.chunking)}
+        return Identity("llm", llm.resolved_model(), f"{prompt.ref}#{prompt.sha256}",
+                        _sha256(params), llm.host, not llm.is_openai)
+
     def _run(self, coro: Any) -> Any:
         try:
             asyncio.get_running_loop()
@@ -154,25 +228,35 @@ class Summarizer:
 
     def _llm_client(self) -> LLMClient:
         if self._llm is None:
-            from .llm.client import LLMClient
+            from .llm.client import LLMClient, build_client
 
-            self._llm = LLMClient(self.config.llm, client=self._client)
+            client = self._client or build_client(self.config.llm, self._limiter,
+                                                  self._observer)
+            self._llm = LLMClient(self.config.llm, client, observer=self._observer)
         return self._llm
 
     async def _llm_digest(self, article: Article) -> Digest:
-        from .llm.client import record_calls
-        from .llm.transport import track_calls
-
-        assert self._prompt is not None
-        started = time.perf_counter()
-        with record_calls() as record, track_calls() as stats:
+        """The whole article, in parts when it is too long for one call; usage and attempts
+        are every request's, failed ones included."""
+        llm = self.config.llm
+        budget = self.config.chunking.budget(llm.resolved_model(), llm.max_tokens)
+        started, tally = time.perf_counter(), CallTally()
+        with observe_calls(tally):
             try:
-                grounded, notes = await self._draft_and_ground(article)
+                digest = await digest_long(self._digest_part, article, budget,
+                                           self.config.chunking)
             except ModelError as exc:
-                exc.usage, exc.attempts = record.usage, max(stats.http_requests, record.completions)
+                exc.usage, exc.attempts = tally.usage, tally.attempts
                 raise
-        provenance = self._provenance(record, stats, time.perf_counter() - started)
-        return _assemble(article, grounded, provenance, notes)
+        spent = {"usage": tally.usage, "attempts": tally.attempts,
+                 "duration_ms": round((time.perf_counter() - started) * 1000, 1)}
+        provenance = digest.provenance.model_copy(update=spent)
+        return digest.model_copy(update={"provenance": provenance})
+
+    async def _digest_part(self, article: Article) -> Digest:
+        """One call's worth of article: draft, ground, re-ask, guard, assemble."""
+        grounded, notes = await self._draft_and_ground(article)
+        return _assemble(article, grounded, self._provenance(), notes)
 
     async def _draft_and_ground(
         self, article: Article
@@ -209,21 +293,31 @@ class Summarizer:
             return self.config.llm.temperature
         return float(prompt.defaults.get("temperature", 0.0))
 
-    def _provenance(self, record: CallRecord, stats: CallStats, seconds: float) -> Provenance:
-        llm, prompt = self._llm_client(), self._prompt
+    def _provenance(self) -> Provenance:
+        prompt = self._prompt
         assert prompt is not None
         return Provenance(
             backend="llm",
             provider=self.config.llm.host,
-            model=llm.model,
-            mode=llm.mode,
+            model=self.identity.model,
+            mode=self.config.llm.resolved_mode(),
             prompt=PromptRef(id=prompt.id, version=prompt.version, sha256=prompt.sha256),
             temperature=self._temperature(prompt),
             created_at=_now(),
-            usage=record.usage,
-            attempts=max(stats.http_requests, record.completions),
-            duration_ms=round(seconds * 1000, 1),
         )
+
+    def _rules_digest(self, article: Article) -> Digest:
+        from . import rules
+
+        started = time.perf_counter()
+        result = rules.extract(article, self.config.rules)
+        provenance = Provenance(
+            backend="rules",
+            model=self.identity.model,
+            created_at=_now(),
+            duration_ms=round((time.perf_counter() - started) * 1000, 2),
+        )
+        return _assemble(article, result, provenance, [])
 
 
 def render_messages(prompt: Prompt, article: Article) -> list[dict[str, str]]:
@@ -245,51 +339,22 @@ def _as_draft(value: object) -> DigestDraft:
     return value
 
 
-class _Extraction(Protocol):
-    """What a backend hands over: GroundedDraft and rules.RulesResult both fit."""
-
-    @property
-    def summary(self) -> Summary: ...
-    @property
-    def parties(self) -> list[Party]: ...
-    @property
-    def instruments(self) -> list[Instrument]: ...
-    @property
-    def sectors(self) -> list[Sector]: ...
-    @property
-    def targets(self) -> list[Target]: ...
-    @property
-    def warnings(self) -> list[DigestWarning]: ...
-
-
 def _assemble(
-    article: Article, found: _Extraction, provenance: Provenance, notes: list[DigestWarning]
+    article: Article, found: Extraction, provenance: Provenance, notes: list[DigestWarning]
 ) -> Digest:
+    """The digest, after the guard every backend's output passes (``summarizer.guard``)."""
+    safe = guard(found, article.text)
     input_notes = [DigestWarning(code="input", message=w) for w in article.warnings]
     return Digest(
         article=article.info(),
-        summary=found.summary,
-        parties=found.parties,
-        instruments=found.instruments,
-        sectors=found.sectors,
-        targets=found.targets,
+        summary=safe.summary,
+        parties=safe.parties,
+        instruments=safe.instruments,
+        sectors=safe.sectors,
+        targets=safe.targets,
         provenance=provenance,
-        warnings=[*input_notes, *notes, *found.warnings],
+        warnings=[*input_notes, *notes, *safe.warnings],
     )
-
-
-def _rules_digest(article: Article) -> Digest:
-    from . import rules
-
-    started = time.perf_counter()
-    result = rules.extract(article)
-    provenance = Provenance(
-        backend="rules",
-        model=f"rules-{rules.RULES_VERSION}",
-        created_at=_now(),
-        duration_ms=round((time.perf_counter() - started) * 1000, 2),
-    )
-    return _assemble(article, result, provenance, [])
 
 
 async def asummarize(

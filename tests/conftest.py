@@ -15,8 +15,9 @@ from typing import Any
 
 import pytest
 
-from summarizer.cassettes import is_stale_cassette, vcr_options
+from summarizer.cassettes import StaleWatch, is_stale_cassette, vcr_options
 from summarizer.config import LLMConfig
+from summarizer.llm.events import observe_calls
 
 ROOT = Path(__file__).resolve().parent.parent
 CASSETTES = ROOT / "cassettes"
@@ -90,13 +91,19 @@ def llm_config(llm_endpoint: dict[str, str]) -> LLMConfig:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
-    """Turn vcrpy's no-match error (wrapped by openai) into a message that says what to do."""
-    try:
+    """In a cassette test, a request the cassette cannot answer fails the test with a message
+    that says what to do, even where the pipeline went on (e.g. a failed grounding re-ask)."""
+    if item.get_closest_marker("vcr") is None:
         return (yield)
+    watch = StaleWatch()
+    stale = "cassette stale — re-record with: " + RERECORD.format(nodeid=item.nodeid)
+    try:
+        with observe_calls(watch):
+            result = yield
     except BaseException as exc:
-        if is_stale_cassette(exc):
-            pytest.fail(
-                "cassette stale — re-record with: " + RERECORD.format(nodeid=item.nodeid),
-                pytrace=False,
-            )
+        if is_stale_cassette(exc) or watch.stale:
+            pytest.fail(stale, pytrace=False)
         raise
+    if watch.stale:
+        pytest.fail(stale, pytrace=False)
+    return result

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from summarizer.batch.ledger import CallCollector, LedgerContext
-from summarizer.llm.client import CallEvent
-from summarizer.llm.transport import AttemptInfo
+from summarizer.llm.events import AttemptInfo, CallEvent
 from summarizer.models import Usage
 
 

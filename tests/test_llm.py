@@ -17,7 +17,10 @@ from summarizer.errors import (
     RefusalError,
     TruncatedOutputError,
 )
-from summarizer.llm.client import CallRecord, _on_response, record_calls, translate_error
+from summarizer.llm.client import _Hooks
+from summarizer.llm.events import CallEvent, CallTally, observe_calls
+from summarizer.llm.failures import translate_error
+from summarizer.models import Usage
 
 REQUEST = httpx2.Request("POST", "http://127.0.0.1:1/v1/chat/completions")
 
@@ -61,7 +64,7 @@ def _wrapped(inner: Exception) -> Exception:
 def test_failures_become_errors_naming_the_article(
     exc: Exception, expected: type[ModelError], words: str
 ) -> None:
-    error = translate_error(_wrapped(exc), "news.txt [a1]", CallRecord())
+    error = translate_error(_wrapped(exc), "news.txt [a1]", CallTally())
     assert type(error) is expected
     assert str(error).startswith("news.txt [a1]: ")
     assert words in str(error)
@@ -74,18 +77,19 @@ def test_llama_cpp_context_message_is_recognised() -> None:
 
 
 def test_refusal_wins_over_the_parse_error_it_caused() -> None:
-    record = CallRecord(refusal="I can't help with that.")
-    error = translate_error(ValueError("no tool call"), "a.txt", record)
+    tally = CallTally(refusal="I can't help with that.")
+    error = translate_error(ValueError("no tool call"), "a.txt", tally)
     assert isinstance(error, RefusalError)
     assert "I can't help with that." in str(error)
 
 
-def test_stale_cassette_error_is_not_swallowed() -> None:
-    class CannotOverwriteExistingCassetteException(Exception):
-        pass
-
-    with pytest.raises(CannotOverwriteExistingCassetteException):
-        translate_error(_wrapped(CannotOverwriteExistingCassetteException()), "a", None)
+def test_a_failed_call_carries_what_it_cost() -> None:
+    tally = CallTally()
+    tally(CallEvent("completion", usage=Usage(prompt_tokens=50, completion_tokens=5,
+                                              total_tokens=55)))
+    error = translate_error(ValueError("bad json"), "a.txt", tally)
+    assert isinstance(error, InvalidOutputError)
+    assert (error.usage, error.attempts) == (tally.usage, 1)
 
 
 def _completion(prompt: int, completion: int, finish: str = "stop") -> object:
@@ -97,12 +101,24 @@ def _completion(prompt: int, completion: int, finish: str = "stop") -> object:
 
 
 def test_usage_is_summed_over_every_completion() -> None:
-    with record_calls() as record:
-        _on_response(_completion(100, 10, "length"))
-        _on_response(_completion(120, 30))
+    hooks, record = _Hooks(observer=None), CallTally()
+    with observe_calls(record):
+        hooks.on_response(_completion(100, 10, "length"))
+        hooks.on_response(_completion(120, 30))
     assert record.completions == 2
     assert (record.usage.prompt_tokens, record.usage.completion_tokens) == (220, 40)
     assert record.usage.total_tokens == 260
     assert record.finish_reasons == ["length", "stop"]
-    _on_response(_completion(5, 5))  # outside a recording: ignored, no error
+    hooks.on_response(_completion(5, 5))  # nobody observing: ignored, no error
     assert record.completions == 2
+
+
+def test_a_refusal_is_an_event_and_the_client_observer_hears_it_too() -> None:
+    heard: list[CallEvent] = []
+    hooks, tally = _Hooks(observer=heard.append), CallTally()
+    refused = _completion(10, 2)
+    refused.choices[0].message.refusal = "I can't help with that."  # type: ignore[attr-defined]
+    with observe_calls(tally):
+        hooks.on_response(refused)
+    assert tally.refusal == "I can't help with that."
+    assert [e.kind for e in heard] == ["completion", "refusal"]

@@ -26,7 +26,7 @@ from standin import Status, Step, context_too_long, dynamic, ok, run_standin, st
 from test_batch import DRAFT, FAST_RETRY, MARK, TEXT, _lines, _stable
 from typer.testing import CliRunner
 
-from summarizer.batch import ray_data
+from summarizer.batch import ray_data, ray_limiter
 from summarizer.batch.engine import JobConfig
 from summarizer.batch.ray_data import Extractor, RayRunConfig, digest_dataset, limiter_actor
 from summarizer.batch.runner import BatchConfig
@@ -110,7 +110,7 @@ class Faults:
 
 
 def test_the_limiter_actor_books_both_limits_without_waiting() -> None:
-    booth = ray_data.LimiterActor(RateLimits(rpm=2, tpm=100, period=60.0))  # as Ray runs it
+    booth = ray_limiter.LimiterActor(RateLimits(rpm=2, tpm=100, period=60.0))  # as Ray runs it
     delays = [booth.reserve(50, "w1"), booth.reserve(50, "w2"), booth.reserve(10, "w1")]
     # tokens: 50 → the next may start 30 s later; requests: one every 30 s, and never
     # before the tokens allow

@@ -29,15 +29,10 @@ from standin import (
 )
 from vcr.errors import CannotOverwriteExistingCassetteException as VcrStaleCassette
 
+from summarizer.cassettes import StaleWatch
 from summarizer.config import RetryPolicy
-from summarizer.llm.transport import (
-    AttemptInfo,
-    RetryingTransport,
-    build_http_client,
-    current_stats,
-    retry_after,
-    track_calls,
-)
+from summarizer.llm.events import AttemptInfo, CallTally, observe_calls
+from summarizer.llm.transport import RetryingTransport, build_http_client, retry_after
 
 POLICY = RetryPolicy(
     max_attempts=4, max_total_seconds=60, initial_wait=0.5, max_wait=8, jitter=0,
@@ -248,21 +243,21 @@ async def test_max_total_seconds_stops_early(sleep: FakeSleep) -> None:
     assert sleep.waits == [2.0, 2.0]
 
 
-async def test_track_calls_counts_across_tasks_and_nests(sleep: FakeSleep) -> None:
-    assert current_stats() is None
-    with run_standin([status(503), ok("a"), ok("b"), ok("c")]) as standin:
+async def test_attempt_events_reach_nested_observers_across_tasks(sleep: FakeSleep) -> None:
+    outer, inner, after = CallTally(), CallTally(), CallTally()
+    with run_standin([status(503), ok("a"), ok("b"), ok("c"), ok("d")]) as standin:
         async with client(sleep) as http:
             url = f"{standin.base_url}/chat/completions"
-            with track_calls() as outer:
+            with observe_calls(outer):
                 tasks = [asyncio.create_task(http.post(url, json=BODY)) for _ in range(2)]
                 await asyncio.gather(*tasks)
-                with track_calls() as inner:
-                    assert current_stats() is inner
+                with observe_calls(inner):
                     await http.post(url, json=BODY)
-                assert current_stats() is outer
-    assert (outer.http_requests, outer.retries, outer.waited_s) == (4, 1, 0.5)
-    assert (inner.http_requests, inner.retries, inner.waited_s) == (1, 0, 0.0)
-    assert current_stats() is None
+            with observe_calls(after):
+                await http.post(url, json=BODY)
+    assert (outer.requests, outer.retries, outer.waited_s) == (4, 1, 0.5)
+    assert (inner.requests, inner.retries, inner.waited_s) == (1, 0, 0.0)
+    assert (after.requests, outer.requests) == (1, 4)  # a closed block hears nothing more
 
 
 class CannotOverwriteExistingCassetteException(Exception):
@@ -270,24 +265,24 @@ class CannotOverwriteExistingCassetteException(Exception):
 
 
 class StaleCassette(httpx2.AsyncBaseTransport):
+    """Raises as vcrpy's httpx stub does when a cassette has no answer: unwrapped."""
+
     def __init__(self) -> None:
         self.calls = 0
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         self.calls += 1
-        try:
-            raise CannotOverwriteExistingCassetteException("no match")
-        except CannotOverwriteExistingCassetteException as exc:
-            raise httpx2.ConnectError("wrapped") from exc
+        raise CannotOverwriteExistingCassetteException("no match")
 
 
-async def test_stale_cassette_in_chain_not_retried(sleep: FakeSleep) -> None:
-    inner = StaleCassette()
-    with pytest.raises(httpx2.ConnectError) as caught:
+async def test_stale_cassette_is_not_retried_and_is_seen_on_the_event_stream(
+    sleep: FakeSleep
+) -> None:
+    inner, watch = StaleCassette(), StaleWatch()
+    with observe_calls(watch), pytest.raises(CannotOverwriteExistingCassetteException):
         async with client(sleep, inner=inner) as http:
             await http.post("http://127.0.0.1:9/v1/chat/completions", json=BODY)
-    assert isinstance(caught.value.__cause__, CannotOverwriteExistingCassetteException)
-    assert (inner.calls, sleep.waits) == (1, [])
+    assert (inner.calls, sleep.waits, watch.stale) == (1, [], 1)
 
 
 async def test_vcrpy_records_and_replays_through_the_wrapper(
@@ -317,14 +312,15 @@ def sdk(standin: StandIn, policy: RetryPolicy = POLICY) -> openai.AsyncOpenAI:
 async def test_sdk_429_then_ok(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="summarizer.llm.transport")
     script = [status(429, headers={"retry-after-ms": "10"}), ok("hello", usage=(7, 3))]
-    with run_standin(script) as standin, track_calls() as stats:
+    stats = CallTally()
+    with run_standin(script) as standin, observe_calls(stats):
         async with sdk(standin) as api:
             completion = await api.chat.completions.create(
                 model="m", messages=[{"role": "user", "content": "secret article text"}]
             )
     assert completion.choices[0].message.content == "hello"
     assert completion.usage is not None and completion.usage.total_tokens == 10
-    assert standin.calls == stats.http_requests == 2
+    assert standin.calls == stats.requests == 2
     assert (stats.retries, stats.waited_s) == (1, 0.01)
     assert "HTTP 429 on attempt 1/4; retrying in 0.01s" in caplog.text
     assert "sk-test-secret" not in caplog.text and "secret article" not in caplog.text

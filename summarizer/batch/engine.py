@@ -1,10 +1,11 @@
 """One article through the batch machinery: cache lookup, digest, ledger, store.
 
 :class:`ArticleEngine` is the per-article unit every batch runner shares — the local one in
-``summarizer.batch.runner`` and, later, a Ray Data extractor. It is built from a picklable
-:class:`JobConfig` and creates everything heavy in :meth:`ArticleEngine.start`, inside the
-process and event loop that will use it: the store connection, the OpenAI client with the
-rate-limited, ledger-reporting transport, and (rules backend) a process pool.
+``summarizer.batch.runner`` and, later, a Ray Data extractor. It is a thin driver around
+the one pipeline, :class:`~summarizer.pipeline.Summarizer` (which owns chunking, grounding,
+provenance, usage, cost and the cache identity): it adds the store, the ledger and a process
+pool for the CPU-bound rules backend. It is built from a picklable :class:`JobConfig` and
+opens the store and pool in :meth:`ArticleEngine.start`, inside the process that uses them.
 
 :meth:`ArticleEngine.process` never raises for a failed article: it returns an
 :class:`Outcome` with the reason, after recording the result and its ledger rows in the
@@ -14,21 +15,19 @@ store in one transaction.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import logging
 import multiprocessing
 import os
 import uuid
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from ..article import Article, text_sha256
-from ..chunking import ChunkConfig, digest_long
-from ..costs import PriceTable, load_prices
 from ..errors import (
+    ConfigError,
     ContextLengthError,
     InputError,
     InvalidOutputError,
@@ -39,17 +38,16 @@ from ..errors import (
     SummarizerError,
     TruncatedOutputError,
 )
-from ..llm.ratelimit import AsyncLimiter, LimitedTransport, Limiter, RateLimits
+from ..llm.events import observe_calls
+from ..llm.ratelimit import AsyncLimiter, Limiter, RateLimits
 from ..models import SCHEMA_VERSION, Usage
-from ..pipeline import Summarizer, SummarizerConfig
+from ..pipeline import Identity, Summarizer, SummarizerConfig
 from .ledger import CallCollector, LedgerContext
 from .store import ResultKey, Store, StoredResult
 
 if TYPE_CHECKING:
-    import httpx2
     import openai
 
-    from ..config import LLMConfig
     from ..ingest import IngestFailure
 
 log = logging.getLogger("summarizer.batch")
@@ -82,18 +80,18 @@ class JobConfig:
     """How every article of a run is digested and recorded. Picklable: holds no client."""
 
     summarizer: SummarizerConfig = field(default_factory=SummarizerConfig)
-    chunking: ChunkConfig = field(default_factory=ChunkConfig)
     limits: RateLimits = field(default_factory=RateLimits)
     store: Path | None = None
-    prices: Path | None = None
     concurrency: int = 8
     processes: int | None = None
     """Worker processes for the CPU-bound rules backend (None: one per core; 0: inline)."""
     retry_failed: bool = False
+    use_cache: bool = True
+    """False: digest again even what the store holds (the new result replaces it)."""
 
     def __post_init__(self) -> None:
         if self.concurrency < 1:
-            raise ValueError("concurrency must be at least 1")
+            raise ConfigError(f"concurrency must be at least 1, not {self.concurrency}")
 
 
 @dataclass(frozen=True)
@@ -109,45 +107,6 @@ class Outcome:
     usage: Usage = field(default_factory=Usage)
     requests: int = 0
     cost_usd: float | None = 0.0
-
-
-@dataclass(frozen=True)
-class Identity:
-    """Everything besides the article that decides a digest (the rest of the cache key)."""
-
-    backend: str
-    model: str
-    prompt: str
-    params_sha256: str
-    provider: str | None = None
-    local: bool = True
-
-
-def _sha256(data: dict[str, Any]) -> str:
-    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def identity(config: SummarizerConfig, chunking: ChunkConfig) -> Identity:
-    """The cache identity of a configuration: prompt id@version#sha256, model, backend and a
-    hash of the generation parameters. The endpoint is not part of it: the same model name
-    behind another URL (a restarted local server) is the same model."""
-    if config.resolved_backend() == "rules":
-        from .. import rules
-
-        return Identity("rules", f"rules-{rules.RULES_VERSION}", "-", _sha256({}))
-    from ..prompts import get_prompt
-
-    llm, prompt = config.llm, get_prompt(config.prompt)
-    temperature = llm.temperature
-    if temperature is None:
-        temperature = float(prompt.defaults.get("temperature", 0.0))
-    params = {"mode": llm.resolved_mode(), "temperature": temperature,
-              "max_tokens": llm.max_tokens, "max_reasks": llm.max_reasks,
-              "grounding_reask": llm.grounding_reask, "grounding": asdict(config.grounding),
-              "chunking": asdict(chunking)}
-    return Identity("llm", llm.resolved_model(), f"{prompt.ref}#{prompt.sha256}",
-                    _sha256(params), llm.host, not llm.is_openai)
 
 
 def result_key(article: Article, ident: Identity) -> ResultKey:
@@ -178,26 +137,26 @@ def _line(result: StoredResult, article: Article) -> str:
 _worker: Summarizer | None = None
 
 
-def _init_rules_worker() -> None:
+def _init_rules_worker(config: SummarizerConfig) -> None:
     global _worker
-    _worker = Summarizer(SummarizerConfig(backend="rules"))
+    _worker = Summarizer(config)
 
 
 def rules_digest_json(article: Article) -> str:
     """Digest with the rules backend in this (worker) process; the digest as JSON."""
     if _worker is None:
-        _init_rules_worker()
+        _init_rules_worker(SummarizerConfig(backend="rules"))
     assert _worker is not None
     return _worker.summarize(article).model_dump_json()
 
 
-def _pool(processes: int | None) -> ProcessPoolExecutor | None:
+def _pool(processes: int | None, config: SummarizerConfig) -> ProcessPoolExecutor | None:
     count = (os.cpu_count() or 1) if processes is None else processes
     if count < 1:
         return None
     # spawn: safe beside the threads a run has (fork is not), and needs no socket
     return ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_init_rules_worker)
+                               initializer=_init_rules_worker, initargs=(config,))
 
 
 # --------------------------------------------------------------------------- the engine
@@ -212,38 +171,34 @@ class ArticleEngine:
         *,
         run_id: str | None = None,
         client: openai.AsyncOpenAI | None = None,
+        limiter: AsyncLimiter | None = None,
     ) -> None:
         self.job = job
         self.run_id = run_id or uuid.uuid4().hex[:12]
-        self.ident = identity(job.summarizer, job.chunking)
-        self.prices: PriceTable = load_prices(job.prices)
-        self._client = client
+        if limiter is None and job.limits.active:
+            limiter = Limiter(job.limits)
+        self.summarizer = Summarizer(job.summarizer, client=client, limiter=limiter)
+        self.ident: Identity = self.summarizer.identity
         self._store: Store | None = None
-        self._summarizer: Summarizer | None = None
         self._pool: ProcessPoolExecutor | None = None
-        self._inline: Summarizer | None = None
         self._slots = asyncio.Semaphore(job.concurrency)
         self._inflight: dict[ResultKey, asyncio.Future[StoredResult]] = {}
 
     @property
     def store(self) -> Store:
         if self._store is None:
-            raise RuntimeError("ArticleEngine.start() was not called")
+            raise ConfigError("the engine is not started; use `async with ArticleEngine(...)`"
+                              " or call start() first")
         return self._store
 
     def start(self) -> None:
-        """Open the store and build the client or process pool (in this process)."""
+        """Open the store and, for the rules backend, the process pool (in this process)."""
         self._store = Store.open(self.job.store)
         if self.ident.backend == "rules":
-            self._pool = _pool(self.job.processes)
-            return
-        llm = self.job.summarizer.llm
-        client = self._client or build_client(llm, self.job.limits)
-        self._summarizer = Summarizer(self.job.summarizer, client=client)
+            self._pool = _pool(self.job.processes, self.job.summarizer)
 
     async def aclose(self) -> None:
-        if self._summarizer is not None:
-            await self._summarizer.aclose()
+        await self.summarizer.aclose()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
         if self._store is not None:
@@ -270,7 +225,7 @@ class ArticleEngine:
         pending = self._inflight.get(key)
         if pending is not None:
             return self._cached(await asyncio.shield(pending), article)
-        stored = self.store.get(key)
+        stored = self.store.get(key) if self.job.use_cache else None
         if stored is not None and (stored.status == "done" or not self.job.retry_failed):
             return self._cached(stored, article)
         future: asyncio.Future[StoredResult] = asyncio.get_running_loop().create_future()
@@ -303,87 +258,29 @@ class ArticleEngine:
     async def _attempt(
         self, article: Article, key: ResultKey, collector: CallCollector
     ) -> StoredResult:
-        from ..llm.client import observe_calls
-
         try:
             with observe_calls(collector):
                 digest_json, usage, attempts = await self._digest(article)
         except SummarizerError as exc:
             usage = getattr(exc, "usage", None) or Usage()
-            attempts = max(getattr(exc, "attempts", 0), collector.requests)
+            attempts = getattr(exc, "attempts", 0) or collector.requests
             return self._failed(key, failure_kind(exc), str(exc), usage, attempts)
         except Exception as exc:  # a bug must not sink the other articles
             log.exception("%s: unexpected error", article.label)
             message = f"{article.label}: internal error ({type(exc).__name__}: {exc})"
             return self._failed(key, "internal", message, Usage(), collector.requests)
         return StoredResult(key, "done", digest_json=digest_json, usage=usage,
-                            attempts=attempts, cost_usd=self._cost(usage))
+                            attempts=attempts, cost_usd=self.summarizer.cost(usage))
 
     def _failed(self, key: ResultKey, kind: str, message: str, usage: Usage,
                 attempts: int) -> StoredResult:
         return StoredResult(key, "failed", error_kind=kind, error_message=message, usage=usage,
-                            attempts=attempts, cost_usd=self._cost(usage))
-
-    def _cost(self, usage: Usage) -> float | None:
-        return self.prices.cost(self.ident.model, usage, local=self.ident.local)
+                            attempts=attempts, cost_usd=self.summarizer.cost(usage))
 
     async def _digest(self, article: Article) -> tuple[str, Usage, int]:
-        if self._summarizer is None:
-            return await self._rules(article), Usage(), 0
-        llm = self.job.summarizer.llm
-        budget = self.job.chunking.budget(self.ident.model, llm.max_tokens)
-        digest = await digest_long(self._summarizer.asummarize, article, budget,
-                                   self.job.chunking)
+        if self._pool is not None:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._pool, rules_digest_json, article), Usage(), 0
+        digest = await self.summarizer.asummarize(article)
         prov = digest.provenance
         return digest.model_dump_json(), prov.usage, prov.attempts
-
-    async def _rules(self, article: Article) -> str:
-        if self._pool is None:  # processes=0: in this process, between the awaits
-            if self._inline is None:
-                self._inline = Summarizer(SummarizerConfig(backend="rules"))
-            return (await self._inline.asummarize(article)).model_dump_json()
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool, rules_digest_json, article)
-
-
-# --------------------------------------------------------------------------- the client
-
-
-def build_client(
-    llm: LLMConfig, limits: RateLimits, *, limiter: AsyncLimiter | None = None
-) -> openai.AsyncOpenAI:
-    """The run's one OpenAI client: rate limits under the retries, every try reported to
-    the ledger (``llm.report_attempt``), environment proxies kept. ``limiter`` replaces
-    the in-process :class:`Limiter` built from ``limits`` (e.g. one shared by a cluster)."""
-    import httpx2
-
-    from ..llm.client import build_openai, report_attempt
-    from ..llm.transport import LIMITS, RetryingTransport
-
-    if limiter is None and limits.active:
-        limiter = Limiter(limits)
-
-    def stack(inner: httpx2.AsyncBaseTransport) -> RetryingTransport:
-        if limiter is not None:
-            inner = LimitedTransport(limiter, inner)
-        return RetryingTransport(llm.retry, inner, on_attempt=report_attempt)
-
-    http = httpx2.AsyncClient(
-        transport=stack(httpx2.AsyncHTTPTransport(limits=LIMITS)),
-        mounts=_proxy_mounts(stack),
-        timeout=llm.timeout,
-        follow_redirects=True,
-    )
-    return build_openai(llm, http_client=http)
-
-
-def _proxy_mounts(stack: Any) -> dict[str, httpx2.AsyncBaseTransport | None]:
-    """``HTTPS_PROXY`` and friends, which httpx2 ignores once a transport is given."""
-    import httpx2
-    from httpx2._utils import get_environment_proxies
-
-    from ..llm.transport import LIMITS
-
-    return {pattern: None if url is None
-            else stack(httpx2.AsyncHTTPTransport(proxy=url, limits=LIMITS))
-            for pattern, url in get_environment_proxies().items()}

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from ..llm.client import CallEvent
+from ..llm.events import CallEvent
 from .store import CallRow, Outcome
 
 

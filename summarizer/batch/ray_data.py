@@ -48,226 +48,41 @@ import logging
 import os
 import re
 import shutil
-import socket
 import time
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO, TypeAlias
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..article import Article
 from ..errors import ConfigError, InputError, SummarizerError
-from ..llm.ratelimit import Limiter, RateLimits
-from ..models import Usage
-from .engine import ArticleEngine, JobConfig, Outcome, build_client, error_line, identity
+from ..pipeline import Summarizer
+from .engine import ArticleEngine, JobConfig
+from .ray_limiter import HELD, RemoteLimiter, limiter_actor, limiter_name
+from .ray_rows import (
+    SEQ,
+    Dataset,
+    Row,
+    Table,
+    _as_table,
+    _output_table,
+    _ray,
+    failed_row,
+    outcome_row,
+    output_line,
+    row_article,
+    row_outcome,
+)
 from .runner import BatchConfig, BatchSummary
 from .store import Store
 
 if TYPE_CHECKING:
-    import openai
 
     from ..ingest import IngestFailure
     from .runner import Item
 
 log = logging.getLogger("summarizer.batch.ray_data")
-
-RAY_MISSING = "ray is not installed: pip install 'summarizer[ray]'"
-NAMESPACE = "summarizer"
-ARTICLE_FIELDS = ("text", "id", "title", "source", "url", "published")
-CONSUMED = ("text", "article")
-"""Input columns that do not pass through to the output."""
-USAGE_FIELDS = ("prompt_tokens", "completion_tokens", "total_tokens")
-SEQ = "seq"
-"""The column ``summarizer batch --engine ray`` numbers its inputs by (checkpoint id)."""
-Row: TypeAlias = dict[str, Any]
-Table: TypeAlias = Any
-"""A ``pyarrow.Table`` (pyarrow ships no type hints)."""
-Dataset: TypeAlias = Any
-"""A ``ray.data.Dataset``."""
-
-
-def _ray() -> Any:
-    """``ray``, with ``ray.data`` loaded; a one-line ConfigError when it is missing."""
-    try:
-        import ray  # type: ignore[import-not-found, unused-ignore]
-        import ray.data  # type: ignore[import-not-found, unused-ignore]
-    except ImportError:
-        raise ConfigError(RAY_MISSING) from None
-    return ray
-
-
-def _pa() -> Any:
-    import pyarrow  # type: ignore[import-untyped, import-not-found, unused-ignore]
-
-    return pyarrow
-
-
-def require_ray() -> None:
-    """Raise ConfigError("ray is not installed: ...") unless ``ray[data]`` can be imported."""
-    _ray()
-
-
-# --------------------------------------------------------------------------- rate limit
-
-
-class LimiterActor:
-    """A run's one :class:`Limiter`, shared by every worker as a named Ray actor."""
-
-    def __init__(self, limits: RateLimits) -> None:
-        self.limiter = Limiter(limits)
-        self.reservations = 0
-        self.callers: set[str] = set()
-
-    def reserve(self, tokens: int, caller: str = "") -> float:
-        """Book one request of about ``tokens`` tokens; the seconds the caller must wait."""
-        self.reservations += 1
-        self.callers.add(caller)
-        return self.limiter.reserve(tokens)
-
-    def stats(self) -> dict[str, int]:
-        """Requests booked so far, and by how many distinct worker processes."""
-        return {"reservations": self.reservations, "callers": len(self.callers)}
-
-
-class RemoteLimiter:
-    """The :class:`~summarizer.llm.ratelimit.AsyncLimiter` a worker's transport awaits: books
-    with the shared actor, then waits locally."""
-
-    def __init__(self, actor: Any, caller: str = "") -> None:
-        self.actor = actor
-        self.caller = caller or f"{socket.gethostname()}:{os.getpid()}"
-
-    async def acquire(self, tokens: int) -> None:
-        delay: float = await self.actor.reserve.remote(tokens, self.caller)
-        if delay > 0:
-            await asyncio.sleep(delay)
-
-
-def limiter_name(limits: RateLimits) -> str:
-    """The default actor name: one limiter per distinct set of limits."""
-    canonical = json.dumps(asdict(limits), sort_keys=True)
-    return "summarizer-limiter-" + hashlib.sha256(canonical.encode()).hexdigest()[:12]
-
-
-_HELD: dict[str, Any] = {}
-"""Driver-side handles, so a limiter the driver created lives as long as the driver."""
-
-
-def limiter_actor(limits: RateLimits, name: str | None = None) -> Any:
-    """The named limiter actor for ``limits``: the existing one, else a new one."""
-    ray = _ray()
-    name = name or limiter_name(limits)
-    actor_class = ray.remote(num_cpus=0)(LimiterActor)
-    return actor_class.options(name=name, namespace=NAMESPACE, get_if_exists=True).remote(limits)
-
-
-# --------------------------------------------------------------------------- rows
-
-
-def output_schema() -> Any:
-    """The ``pyarrow.Schema`` of the columns :class:`Extractor` adds to every row."""
-    pa = _pa()
-    usage = pa.struct([(name, pa.int64()) for name in USAGE_FIELDS])
-    error = pa.struct([("kind", pa.string()), ("message", pa.string())])
-    strings = pa.list_(pa.string())
-    return pa.schema([
-        ("article_id", pa.string()), ("origin", pa.string()), ("status", pa.string()),
-        ("cached", pa.bool_()), ("headline", pa.string()), ("one_line", pa.string()),
-        ("parties", strings), ("sectors", strings), ("digest", pa.string()), ("error", error),
-        ("usage", usage), ("requests", pa.int64()), ("cost_usd", pa.float64()),
-        ("run_id", pa.string()),
-    ])
-
-
-def row_article(row: Row) -> Article:
-    """The article a row holds: its ``article`` JSON, else its JSONL-style fields."""
-    from ..ingest.config import DEFAULT_CONFIG
-    from ..ingest.jsonl import parse_record
-
-    where = str(row.get("origin") or row.get("id") or "<row>")
-    staged = row.get("article")
-    if isinstance(staged, str):
-        try:
-            return Article.model_validate_json(staged)
-        except ValueError as exc:
-            raise InputError(f'"article" is not a summarizer Article ({exc})',
-                             source=where) from None
-    record = {name: row[name] for name in ARTICLE_FIELDS if row.get(name) is not None}
-    raw = json.dumps(record, default=str, ensure_ascii=False).encode()
-    return parse_record(raw, where, DEFAULT_CONFIG.max_bytes)
-
-
-def outcome_row(outcome: Outcome, origin: str, run_id: str) -> Row:
-    """The output columns for one article's :class:`Outcome`."""
-    done = outcome.status == "done"
-    digest: dict[str, Any] = json.loads(outcome.line) if done else {}
-    summary = digest.get("summary") or {}
-    return {
-        "article_id": outcome.article, "origin": origin, "status": outcome.status,
-        "cached": outcome.cached, "headline": summary.get("headline"),
-        "one_line": summary.get("one_line"),
-        "parties": [p["name"] for p in digest["parties"]] if done else None,
-        "sectors": [s["label"] for s in digest["sectors"]] if done else None,
-        "digest": outcome.line if done else None,
-        "error": None if done else {"kind": outcome.reason or "error",
-                                    "message": outcome.message or ""},
-        "usage": outcome.usage.model_dump(include=set(USAGE_FIELDS)),
-        "requests": outcome.requests, "cost_usd": outcome.cost_usd, "run_id": run_id,
-    }
-
-
-def failed_row(article: str | None, origin: str, kind: str, message: str, run_id: str) -> Row:
-    """The output columns of an input that failed before reaching the engine."""
-    line = error_line(article, origin, kind, message)
-    return outcome_row(Outcome(line, "failed", False, article, kind, message), origin, run_id)
-
-
-def output_line(row: Row) -> str:
-    """The line the local engine writes for this row: the digest, or the error line."""
-    if row["status"] == "done":
-        return str(row["digest"])
-    error = row.get("error") or {}
-    return error_line(row.get("article_id"), str(row.get("origin") or ""),
-                      error.get("kind") or "error", error.get("message") or "")
-
-
-def row_outcome(row: Row, run_id: str) -> Outcome:
-    """An output row as an :class:`Outcome` of run ``run_id``: a row an earlier run wrote
-    (resumed from a checkpoint) counts as cached, and cost nothing in this one."""
-    fresh = row.get("run_id") == run_id
-    error = row.get("error") or {}
-    message = error.get("message")
-    origin = str(row.get("origin") or "")
-    if message and origin and not message.startswith(origin):
-        message = f"{origin}: {message}"
-    usage = Usage(**row["usage"]) if fresh and row.get("usage") else Usage()
-    return Outcome(output_line(row), row["status"], bool(row.get("cached")) or not fresh,
-                   row.get("article_id"), error.get("kind"), message, usage,
-                   int(row.get("requests") or 0) if fresh else 0,
-                   row.get("cost_usd") if fresh else 0.0)
-
-
-def _as_table(batch: Any) -> Table:
-    pa = _pa()
-    if isinstance(batch, pa.Table):
-        return batch
-    if isinstance(batch, dict):  # batch_format="numpy"
-        return pa.table(batch)
-    return pa.Table.from_pandas(batch, preserve_index=False)  # batch_format="pandas"
-
-
-def _output_table(table: Table, rows: Sequence[Row]) -> Table:
-    """The input's pass-through columns, then the output columns."""
-    pa = _pa()
-    schema = output_schema()
-    keep = [c for c in table.column_names if c not in CONSUMED and c not in schema.names]
-    out = table.select(keep)
-    added = pa.Table.from_pylist(list(rows), schema=schema)
-    for field in schema:
-        out = out.append_column(field, added.column(field.name))
-    return out
-
 
 # --------------------------------------------------------------------------- the extractor
 
@@ -295,17 +110,17 @@ class Extractor:
 
     def _started(self) -> ArticleEngine:
         if self._engine is None:
-            engine = ArticleEngine(self.job, run_id=self.run_id, client=self._client())
+            engine = ArticleEngine(self.job, run_id=self.run_id, limiter=self._limiter())
             engine.start()
             self._engine = engine
         return self._engine
 
-    def _client(self) -> openai.AsyncOpenAI | None:
-        if self.job.summarizer.resolved_backend() == "rules":
-            return None
+    def _limiter(self) -> RemoteLimiter | None:
+        """The cluster's one rate limit, when the job has one (the rules backend has none)."""
         limits = self.job.limits
-        shared = RemoteLimiter(limiter_actor(limits, self.limiter)) if limits.active else None
-        return build_client(self.job.summarizer.llm, limits, limiter=shared)
+        if self.job.summarizer.resolved_backend() == "rules" or not limits.active:
+            return None
+        return RemoteLimiter(limiter_actor(limits, self.limiter))
 
     async def _one(self, engine: ArticleEngine, row: Row) -> Row:
         try:
@@ -342,7 +157,7 @@ def digest_dataset(
     ray = _ray()
     if job.limits.active:
         name = limiter or limiter_name(job.limits)
-        _HELD[name] = limiter_actor(job.limits, name)
+        HELD[name] = limiter_actor(job.limits, name)
     if num_cpus is None:
         num_cpus = 1.0 if job.summarizer.resolved_backend() == "rules" else 0.5
     return ds.map_batches(
@@ -435,7 +250,7 @@ def run_ray_batch(
         return run_ray_items(items, config, ray_config)
     finally:
         if started:
-            _HELD.clear()
+            HELD.clear()
             _ray().shutdown()
 
 
@@ -479,8 +294,8 @@ def run_ray_items(
     work = _prepare(config.output)
     job = config.job
     staged = _stage(items, work, job, run_id, ray_config.rows_per_block(job))
-    summary = BatchSummary(run_id, config.output, model=identity(job.summarizer,
-                                                                 job.chunking).model)
+    model = Summarizer(job.summarizer).identity.model
+    summary = BatchSummary(run_id, config.output, model=model)
     with Store.open(job.store) as store:
         store.start_run(run_id, _describe(config, ray_config))
         try:
@@ -548,7 +363,7 @@ def _stage(items: Iterable[Item], work: _Work, job: JobConfig, run_id: str,
     shutil.rmtree(work.inputs, ignore_errors=True)
     work.inputs.mkdir(parents=True)
     blocks = _Blocks(work.inputs, size)
-    seed = {"identity": asdict(identity(job.summarizer, job.chunking)),
+    seed = {"identity": asdict(Summarizer(job.summarizer).identity),
             "retry_failed": job.retry_failed}
     sha = hashlib.sha256(json.dumps(seed, sort_keys=True).encode())
     total = 0

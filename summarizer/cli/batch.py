@@ -15,7 +15,7 @@ import logging
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -93,16 +93,18 @@ def batch(
     from ..batch.engine import JobConfig
     from ..batch.runner import BatchConfig, run_batch
     from ..chunking import ChunkConfig
+    from ..costs import load_prices
     from ..ingest import IngestConfig
     from ..llm.ratelimit import RateLimits
     from .app import RULES_NOTICE, summarizer_config
 
     _check_engine(engine, ray_address)
     try:
-        summarizer = summarizer_config(backend, model, base_url, mode, prompt, temperature,
-                                        max_tokens, timeout)
-        job = JobConfig(summarizer=summarizer, chunking=ChunkConfig(context_tokens=context_tokens),
-                        limits=RateLimits(rpm=rpm, tpm=tpm), store=store, prices=prices,
+        summarizer = replace(
+            summarizer_config(backend, model, base_url, mode, prompt, temperature, max_tokens,
+                              timeout),
+            chunking=ChunkConfig(context_tokens=context_tokens), prices=load_prices(prices))
+        job = JobConfig(summarizer=summarizer, limits=RateLimits(rpm=rpm, tpm=tpm), store=store,
                         concurrency=concurrency, processes=processes, retry_failed=retry_failed)
         ingest = IngestConfig(allow_private_urls=allow_private_urls, glob=glob)
         config = BatchConfig(output=output, job=job, ingest=ingest)
@@ -134,7 +136,8 @@ def _run_on_ray(
     """The run on Ray Data; Ray's own progress bars when asked (or on a terminal)."""
     from rich.console import Console
 
-    from ..batch.ray_data import RayRunConfig, require_ray, run_ray_batch
+    from ..batch.ray_data import RayRunConfig, run_ray_batch
+    from ..batch.ray_rows import require_ray
 
     require_ray()
     show = Console(stderr=True).is_terminal if progress is None else progress

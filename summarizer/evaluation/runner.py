@@ -29,16 +29,17 @@ import re
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from ..article import Article
-from ..cassettes import is_stale_cassette, vcr_options
+from ..cassettes import StaleWatch, vcr_options
 from ..config import LLMConfig
 from ..costs import PriceTable
 from ..errors import ConfigError, InputError, SummarizerError
+from ..llm.events import observe_calls
 from ..models import Digest, Usage
 from ..pipeline import Summarizer, SummarizerConfig
 from .scoring import EvalReport, MatchConfig, format_report, score_all
@@ -349,18 +350,11 @@ class _Runner:
     summarizer: Summarizer
     config: EvalConfig
 
-    def _cost(self, usage: Usage) -> float | None:
-        """Estimated USD; the rules backend costs nothing, an unpriced OpenAI model is None."""
-        if not self.system.uses_llm:
-            return 0.0
-        llm = self.summarizer.config.llm
-        return self.config.prices.cost(llm.resolved_model(), usage, local=not llm.is_openai)
-
     def _run(self, article: Article, digest: Digest | None, exc: SummarizerError | None,
              latency_ms: float) -> ArticleRun:
         usage, attempts = _usage_of(digest, exc)
         return ArticleRun(article_id=article.key, digest=digest, usage=usage,
-                          cost_usd=self._cost(usage),
+                          cost_usd=self.summarizer.cost(usage),
                           latency_ms=round(latency_ms, 1), attempts=attempts,
                           error=str(exc) if exc else None,
                           error_type=type(exc).__name__ if exc else None)
@@ -369,16 +363,14 @@ class _Runner:
         started = time.perf_counter()
         digest: Digest | None = None
         error: SummarizerError | None = None
-        try:
-            digest = await self.summarizer.asummarize(article)
-        except SummarizerError as exc:
-            if is_stale_cassette(exc):
-                raise _stale_error(tape.path, self.system.name) from None
-            error = exc
-        except Exception as exc:
-            if is_stale_cassette(exc):
-                raise _stale_error(tape.path, self.system.name) from None
-            raise
+        watch = StaleWatch()
+        with observe_calls(watch):
+            try:
+                digest = await self.summarizer.asummarize(article)
+            except SummarizerError as exc:
+                error = exc
+        if watch.stale:
+            raise _stale_error(tape.path, self.system.name)
         return self._run(article, digest, error, (time.perf_counter() - started) * 1000)
 
     async def run(self, article: Article) -> ArticleRun:
@@ -393,8 +385,6 @@ class _Runner:
 
 
 def _with_latency(run: ArticleRun, latency_ms: float | None) -> ArticleRun:
-    from dataclasses import replace
-
     return replace(run, latency_ms=latency_ms)
 
 
@@ -410,7 +400,7 @@ async def _run_system(system: System, articles: Sequence[Article], config: EvalC
                       progress: ProgressFn | None) -> list[ArticleRun]:
     width = 1 if config.replay is not None else config.concurrency
     gate = asyncio.Semaphore(width)
-    async with Summarizer(system.config) as summarizer:
+    async with Summarizer(replace(system.config, prices=config.prices)) as summarizer:
         runner = _Runner(system, summarizer, config)
 
         async def one(article: Article) -> ArticleRun:

@@ -1,43 +1,33 @@
 """Talking to an OpenAI-compatible model through instructor.
 
-One place builds the client (``build_client``); one function makes a structured call
-(``LLMClient.complete``) and turns every failure into an error from ``summarizer.errors``.
-HTTP retries live in the transport (``summarizer.llm.transport``); instructor only re-asks on
-validation errors. openai and instructor are imported lazily so the CLI starts fast.
+One factory builds the SDK client (:func:`build_client`: the one HTTP stack, with the one
+retry layer and an optional rate limiter); one method makes a structured call
+(:meth:`LLMClient.complete`) and turns every failure into an error from ``summarizer.errors``.
+instructor only re-asks on validation errors. Every request, answer, invalid answer and
+refusal is an event on the call-event stream (``summarizer.llm.events``). openai and
+instructor are imported lazily so the CLI starts fast.
 """
 
 from __future__ import annotations
 
-import contextvars
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from ..cassettes import STALE_CASSETTE
 from ..config import LLMConfig
-from ..errors import (
-    ConfigError,
-    ContextLengthError,
-    InvalidOutputError,
-    ModelError,
-    ModelUnavailableError,
-    RateLimitError,
-    RefusalError,
-    TruncatedOutputError,
-)
+from ..errors import ConfigError
 from ..models import Usage
+from .events import AttemptInfo, CallEvent, CallObserver, CallTally, emit, observe_calls
+from .failures import short_message, translate_error
 
 if TYPE_CHECKING:
-    import httpx2
     import openai
 
-    from .transport import AttemptInfo
+    from .ratelimit import AsyncLimiter
 
-log = logging.getLogger("summarizer.llm.client")
+log = logging.getLogger("summarizer.llm")
 
 _INSTRUCTOR_MODES = {
     "tools": "TOOLS",
@@ -48,32 +38,40 @@ _INSTRUCTOR_MODES = {
 }
 
 
-@dataclass
-class CallRecord:
-    """What the model calls for one article cost, summed over every completion."""
+def build_client(
+    config: LLMConfig,
+    limiter: AsyncLimiter | None = None,
+    observer: CallObserver | None = None,
+) -> openai.AsyncOpenAI:
+    """The SDK client every path uses: the SDK's own retries off, ours in the transport,
+    paced by ``limiter`` when given; ``observer`` hears every HTTP attempt."""
+    import openai
 
-    usage: Usage = field(default_factory=Usage)
-    completions: int = 0
-    refusal: str | None = None
-    finish_reasons: list[str] = field(default_factory=list)
+    from .transport import build_http_client
+
+    if config.is_openai and not config.api_key:
+        raise ConfigError("no API key for api.openai.com; set OPENAI_API_KEY")
+    on_attempt = None if observer is None else _attempt_forwarder(observer)
+    http = build_http_client(config.retry, config.timeout, limiter=limiter,
+                             on_attempt=on_attempt)
+    return openai.AsyncOpenAI(
+        api_key=config.api_key or "not-needed",
+        base_url=config.base_url,
+        max_retries=0,
+        timeout=config.timeout,
+        http_client=http,
+    )
 
 
-_current: contextvars.ContextVar[CallRecord | None] = contextvars.ContextVar(
-    "summarizer_call_record", default=None
-)
+def _attempt_forwarder(observer: CallObserver) -> Callable[[AttemptInfo], None]:
+    def forward(info: AttemptInfo) -> None:
+        observer(CallEvent("attempt", attempt=info))
+
+    return forward
 
 
-@contextmanager
-def record_calls() -> Iterator[CallRecord]:
-    record = CallRecord()
-    token = _current.set(record)
-    try:
-        yield record
-    finally:
-        _current.reset(token)
-
-
-def _usage_of(response: Any) -> Usage | None:
+def usage_of(response: Any) -> Usage | None:
+    """The token usage of a chat completion, if it reports one."""
     usage = getattr(response, "usage", None)
     if usage is None:
         return None
@@ -82,111 +80,49 @@ def _usage_of(response: Any) -> Usage | None:
                  total_tokens=usage.total_tokens or 0)
 
 
-def _on_response(response: Any) -> None:
-    record = _current.get()
-    if record is None:
-        return
-    record.completions += 1
-    usage = _usage_of(response)
-    if usage is not None:
-        record.usage = record.usage + usage
-    choices = getattr(response, "choices", None) or []
-    if choices:
-        record.finish_reasons.append(str(choices[0].finish_reason))
-        refusal = getattr(choices[0].message, "refusal", None)
+class _Hooks:
+    """instructor's hooks, turned into call events (and sent to the client's observer)."""
+
+    def __init__(self, observer: CallObserver | None) -> None:
+        self.observer = observer
+
+    def _send(self, event: CallEvent) -> None:
+        emit(event)
+        if self.observer is not None:
+            self.observer(event)
+
+    def on_response(self, response: Any) -> None:
+        choices = getattr(response, "choices", None) or []
+        finish = str(choices[0].finish_reason) if choices else None
+        self._send(CallEvent("completion", usage=usage_of(response), finish_reason=finish))
+        refusal = getattr(choices[0].message, "refusal", None) if choices else None
         if refusal:
-            record.refusal = str(refusal)
+            self._send(CallEvent("refusal", detail=str(refusal)))
 
-
-
-# --------------------------------------------------------------------------- call observer
-
-
-@dataclass(frozen=True)
-class CallEvent:
-    """What a call observer hears, in order, about every model call made in its context.
-
-    ``attempt``: one HTTP request, from the retry transport (see :func:`report_attempt`);
-    ``completion``: an answer was received, with its usage; ``invalid``: that answer
-    failed validation (instructor re-asks while it may).
-    """
-
-    kind: Literal["attempt", "completion", "invalid"]
-    attempt: AttemptInfo | None = None
-    usage: Usage | None = None
-    detail: str | None = None
-
-
-CallObserver = Callable[[CallEvent], None]
-
-_observer: contextvars.ContextVar[CallObserver | None] = contextvars.ContextVar(
-    "summarizer_call_observer", default=None
-)
-
-
-@contextmanager
-def observe_calls(observer: CallObserver) -> Iterator[None]:
-    """Send every :class:`CallEvent` of this context (and tasks started in it) to ``observer``."""
-    token = _observer.set(observer)
-    try:
-        yield
-    finally:
-        _observer.reset(token)
-
-
-def _notify(event: CallEvent) -> None:
-    observer = _observer.get()
-    if observer is not None:
-        observer(event)
-
-
-def report_attempt(info: AttemptInfo) -> None:
-    """An ``on_attempt`` callback for ``RetryingTransport`` that feeds :func:`observe_calls`."""
-    _notify(CallEvent("attempt", attempt=info))
-
-
-def _observe_response(response: Any) -> None:
-    _notify(CallEvent("completion", usage=_usage_of(response)))
-
-
-def _observe_parse_error(error: Exception, **_: Any) -> None:
-    _notify(CallEvent("invalid", detail=_short(error)))
-
-
-def build_openai(
-    config: LLMConfig, *, http_client: httpx2.AsyncClient | None = None
-) -> openai.AsyncOpenAI:
-    """The SDK client: its own retries off, ours in the transport (or ``http_client``'s)."""
-    import openai
-
-    from .transport import build_http_client
-
-    if config.is_openai and not config.api_key:
-        raise ConfigError("no API key for api.openai.com; set OPENAI_API_KEY")
-    return openai.AsyncOpenAI(
-        api_key=config.api_key or "not-needed",
-        base_url=config.base_url,
-        max_retries=0,
-        timeout=config.timeout,
-        http_client=http_client or build_http_client(config.retry, config.timeout),
-    )
+    def on_parse_error(self, error: Exception, **_: Any) -> None:
+        self._send(CallEvent("invalid", detail=short_message(error)))
 
 
 class LLMClient:
     """A structured-output client for one endpoint, model and mode."""
 
-    def __init__(self, config: LLMConfig, client: openai.AsyncOpenAI | None = None) -> None:
+    def __init__(
+        self,
+        config: LLMConfig,
+        client: openai.AsyncOpenAI | None = None,
+        observer: CallObserver | None = None,
+    ) -> None:
         import instructor
 
         self.config = config
         self.model = config.resolved_model()
         self.mode = config.resolved_mode()
-        self.openai = client or build_openai(config)
+        self.openai = client or build_client(config, observer=observer)
         mode = getattr(instructor.Mode, _INSTRUCTOR_MODES[self.mode])
         self._instructor = instructor.from_openai(self.openai, mode=mode)
-        self._instructor.on("completion:response", _on_response)
-        self._instructor.on("completion:response", _observe_response)
-        self._instructor.on("parse:error", _observe_parse_error)
+        hooks = _Hooks(observer)
+        self._instructor.on("completion:response", hooks.on_response)
+        self._instructor.on("parse:error", hooks.on_parse_error)
 
     async def complete(
         self,
@@ -197,11 +133,12 @@ class LLMClient:
         source: str,
     ) -> BaseModel:
         """One structured answer; raises a ``ModelError`` subclass naming ``source``."""
+        tally = CallTally()
         kwargs: dict[str, Any] = {
             "model": self.model,
             "messages": messages,
             "response_model": _prepared(response_model),
-            "max_retries": _reask_policy(self.config.max_reasks),
+            "max_retries": _reask_policy(self.config.max_reasks, tally),
             "temperature": temperature,
             "max_tokens": self.config.max_tokens,
             "strict": False,
@@ -209,10 +146,11 @@ class LLMClient:
         if self.mode == "json_object_schema":
             schema = response_model.model_json_schema()
             kwargs["extra_body"] = {"response_format": {"type": "json_object", "schema": schema}}
-        try:
-            result: BaseModel = await self._instructor.create(**kwargs)
-        except Exception as exc:
-            raise translate_error(exc, source, _current.get()) from exc
+        with observe_calls(tally):
+            try:
+                result: BaseModel = await self._instructor.create(**kwargs)
+            except Exception as exc:
+                raise translate_error(exc, source, tally) from exc
         return result
 
     async def aclose(self) -> None:
@@ -235,7 +173,7 @@ def _prepared(response_model: type[BaseModel]) -> type[BaseModel]:
     return _PREPARED[response_model]
 
 
-def _reask_policy(max_reasks: int) -> Any:
+def _reask_policy(max_reasks: int, tally: CallTally) -> Any:
     """instructor re-asks on validation errors only, at most ``max_reasks`` times.
 
     A refusal is not a validation problem: asking again only burns tokens, so it stops here.
@@ -250,81 +188,7 @@ def _reask_policy(max_reasks: int) -> Any:
                     ResponseParsingError)
 
     def should_reask(exc: BaseException) -> bool:
-        record = _current.get()
-        return isinstance(exc, parse_errors) and not (record and record.refusal)
+        return isinstance(exc, parse_errors) and not tally.refusal
 
     return AsyncRetrying(stop=stop_after_attempt(max_reasks + 1),
                          retry=retry_if_exception(should_reask), reraise=True)
-
-
-def _chain(exc: BaseException) -> Iterator[BaseException]:
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        yield current
-        current = current.__cause__ or current.__context__
-
-
-def _status_error(err: BaseException, source: str) -> ModelError | None:
-    import openai
-
-    if isinstance(err, openai.RateLimitError):
-        if "insufficient_quota" in str(err):
-            return RateLimitError("quota exhausted (insufficient_quota); check your plan and "
-                                  "billing", source=source)
-        return RateLimitError("still rate limited after retries; lower --concurrency or try "
-                              "later", source=source)
-    if isinstance(err, openai.AuthenticationError):
-        return ModelError("authentication failed; check OPENAI_API_KEY", source=source)
-    if isinstance(err, openai.BadRequestError | openai.APIStatusError) and _is_context(err):
-        return ContextLengthError("the article does not fit the model's context window; use a "
-                                  "model with a longer context or shorten the input", source=source)
-    if isinstance(err, openai.NotFoundError):
-        return ModelError(f"endpoint or model not found ({err}); check --model and --base-url",
-                          source=source)
-    if isinstance(err, openai.InternalServerError):
-        return ModelUnavailableError(f"server error after retries ({err.status_code})",
-                                     source=source)
-    if isinstance(err, openai.APIStatusError):
-        return ModelError(f"the endpoint rejected the request ({err.status_code}): "
-                          f"{_short(err)}", source=source)
-    if isinstance(err, openai.APITimeoutError):
-        return ModelUnavailableError("timed out after retries; raise --timeout or check the "
-                                     "server", source=source)
-    if isinstance(err, openai.APIConnectionError):
-        return ModelUnavailableError("cannot reach the endpoint; check --base-url and that the "
-                                     "server is running", source=source)
-    return None
-
-
-def _is_context(err: BaseException) -> bool:
-    text = str(err).lower()
-    if "context_length" in text:
-        return True
-    return "context" in text and ("exceed" in text or "maximum" in text)
-
-
-def _short(err: BaseException, limit: int = 200) -> str:
-    text = " ".join(str(err).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def translate_error(exc: BaseException, source: str, record: CallRecord | None) -> ModelError:
-    """Map SDK, instructor and transport failures to one ``ModelError`` naming the input."""
-    if record is not None and record.refusal:
-        return RefusalError(f"the model refused: {_short(Exception(record.refusal))}",
-                            source=source)
-    for err in _chain(exc):
-        if type(err).__name__ == STALE_CASSETTE:
-            raise err
-        if type(err).__name__ == "IncompleteOutputException":
-            return TruncatedOutputError("the answer was cut off (finish_reason=length); raise "
-                                        "--max-tokens or shorten the article", source=source)
-        mapped = _status_error(err, source)
-        if mapped is not None:
-            return mapped
-    if record is not None and "length" in record.finish_reasons:
-        return TruncatedOutputError("the answer was cut off (finish_reason=length); raise "
-                                    "--max-tokens or shorten the article", source=source)
-    return InvalidOutputError(f"no valid digest after re-asks: {_short(exc)}", source=source)

@@ -5,8 +5,6 @@ through :class:`RetryingTransport`, which wraps the real ``httpx2.AsyncHTTPTrans
 vcrpy, which patches that class, still records and replays cassettes). For each response
 or exception, in order:
 
-* an exception whose chain holds vcrpy's ``CannotOverwriteExistingCassetteException`` is
-  re-raised at once: a stale cassette is not a flaky network;
 * a 429 whose JSON body says ``insufficient_quota`` is returned as is: waiting won't help;
 * 408, 409, 429 and every 5xx, timeouts and connection errors are retried;
 * anything else is returned or raised unchanged.
@@ -16,8 +14,8 @@ exponentially with jitter. Retrying stops after ``max_attempts`` requests, or wh
 wait would pass ``max_total_seconds``; the last response is then returned (so the SDK
 raises its usual ``APIStatusError``) or the last exception re-raised.
 
-Every request is counted: ``on_attempt`` hears about each one, and :func:`track_calls`
-lets a caller read how many requests, retries and seconds of waiting one logical call took.
+Every request is reported once, as an ``attempt`` event on the call-event stream
+(``summarizer.llm.events``) and to ``on_attempt`` when one is given.
 """
 
 from __future__ import annotations
@@ -28,17 +26,15 @@ import json
 import logging
 import math
 import time
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from datetime import UTC
 
 import httpx2
 from tenacity import AsyncRetrying, RetryCallState, wait_exponential_jitter
 
-from ..cassettes import is_stale_cassette
 from ..config import RetryPolicy
+from .events import AttemptInfo, CallEvent, emit
+from .ratelimit import AsyncLimiter, LimitedTransport
 
 log = logging.getLogger("summarizer.llm.transport")
 
@@ -54,56 +50,6 @@ RETRY_ERRORS: tuple[type[Exception], ...] = (
 LIMITS = httpx2.Limits(max_connections=1000, max_keepalive_connections=100)
 
 Sleep = Callable[[float], Awaitable[None]]
-
-
-@dataclass(frozen=True)
-class AttemptInfo:
-    """One HTTP request: its status or exception class, the wait before the next, latency."""
-
-    attempt: int
-    status: int | None
-    error: str | None
-    wait: float | None
-    latency_s: float
-
-
-@dataclass
-class CallStats:
-    """What one logical call cost in HTTP terms (see :func:`track_calls`)."""
-
-    http_requests: int = 0
-    retries: int = 0
-    waited_s: float = 0.0
-
-
-_active: ContextVar[tuple[CallStats, ...]] = ContextVar("summarizer_call_stats", default=())
-
-
-def current_stats() -> CallStats | None:
-    """The innermost :func:`track_calls` counter of this context, if any."""
-    active = _active.get()
-    return active[-1] if active else None
-
-
-@contextmanager
-def track_calls() -> Iterator[CallStats]:
-    """Count the HTTP requests made inside the block, including in tasks started there.
-
-    Blocks nest: a request counts in every enclosing block, so an outer block sees totals.
-    """
-    stats = CallStats()
-    token = _active.set((*_active.get(), stats))
-    try:
-        yield stats
-    finally:
-        _active.reset(token)
-
-
-def _count(*, requests: int = 0, retries: int = 0, waited: float = 0.0) -> None:
-    for stats in _active.get():
-        stats.http_requests += requests
-        stats.retries += retries
-        stats.waited_s += waited
 
 
 def retry_after(headers: httpx2.Headers, *, now: float | None = None) -> float | None:
@@ -160,8 +106,8 @@ def should_retry_response(response: httpx2.Response) -> bool:
 
 
 def should_retry_error(exc: BaseException) -> bool:
-    """Timeouts and connection errors, never a stale cassette."""
-    return isinstance(exc, RETRY_ERRORS) and not is_stale_cassette(exc)
+    """Timeouts and connection errors."""
+    return isinstance(exc, RETRY_ERRORS)
 
 
 def _should_retry(state: RetryCallState) -> bool:
@@ -205,7 +151,6 @@ class _Exchange:
 
     async def send(self) -> httpx2.Response:
         self.attempt += 1
-        _count(requests=1)
         started = time.perf_counter()
         try:
             response = await self.transport.inner.handle_async_request(self.request)
@@ -223,13 +168,14 @@ class _Exchange:
             return
         status, error, latency = self._pending
         self._pending = None
+        info = AttemptInfo(self.attempt, status, error, wait, latency)
+        emit(CallEvent("attempt", attempt=info))
         if self.transport.on_attempt is not None:
-            self.transport.on_attempt(AttemptInfo(self.attempt, status, error, wait, latency))
+            self.transport.on_attempt(info)
 
     async def before_sleep(self, state: RetryCallState) -> None:
         wait = state.upcoming_sleep
         self.report(wait)
-        _count(retries=1, waited=wait)
         log.info(
             "%s: %s on attempt %d/%d; retrying in %.2fs",
             self.target, _describe(state), self.attempt,
@@ -314,23 +260,31 @@ class RetryingTransport(httpx2.AsyncBaseTransport):
         return spent + state.upcoming_sleep > self.policy.max_total_seconds
 
 
-def build_http_client(policy: RetryPolicy, timeout: float) -> httpx2.AsyncClient:
-    """The client to hand the OpenAI SDK: our retries, its limits, env proxies kept."""
+def build_http_client(
+    policy: RetryPolicy,
+    timeout: float,
+    *,
+    limiter: AsyncLimiter | None = None,
+    on_attempt: Callable[[AttemptInfo], None] | None = None,
+) -> httpx2.AsyncClient:
+    """The one HTTP stack to hand the OpenAI SDK: retries over the rate limiter (so every
+    try is paced) over the real transport, the SDK's pool limits, and environment proxies
+    (``HTTPS_PROXY`` and friends, which httpx2 ignores once a transport is given)."""
+    from httpx2._utils import get_environment_proxies
+
+    def stack(inner: httpx2.AsyncBaseTransport) -> RetryingTransport:
+        if limiter is not None:
+            inner = LimitedTransport(limiter, inner)
+        return RetryingTransport(policy, inner, on_attempt=on_attempt)
+
+    mounts: dict[str, httpx2.AsyncBaseTransport | None] = {
+        pattern: None if url is None
+        else stack(httpx2.AsyncHTTPTransport(proxy=url, limits=LIMITS))
+        for pattern, url in get_environment_proxies().items()
+    }
     return httpx2.AsyncClient(
-        transport=RetryingTransport(policy),
-        mounts=_proxy_mounts(policy),
+        transport=stack(httpx2.AsyncHTTPTransport(limits=LIMITS)),
+        mounts=mounts,
         timeout=timeout,
         follow_redirects=True,
     )
-
-
-def _proxy_mounts(policy: RetryPolicy) -> dict[str, httpx2.AsyncBaseTransport | None]:
-    """``HTTPS_PROXY`` and friends, which httpx2 ignores once a transport is given."""
-    from httpx2._utils import get_environment_proxies
-
-    return {
-        pattern: None
-        if url is None
-        else RetryingTransport(policy, httpx2.AsyncHTTPTransport(proxy=url, limits=LIMITS))
-        for pattern, url in get_environment_proxies().items()
-    }

@@ -190,13 +190,15 @@ def rules_rows(args: argparse.Namespace, work: Path) -> list[str]:
 def prefill(inputs: Path, config: Any) -> None:
     """Store a digest for every article, as a finished earlier run would have."""
     from summarizer.article import Article
-    from summarizer.batch.engine import identity, result_key
+    from summarizer.batch.engine import result_key
     from summarizer.batch.store import Store, StoredResult
     from summarizer.ingest import iter_articles
     from summarizer.models import Digest, Provenance, Summary
 
     job = config.job
-    ident = identity(job.summarizer, job.chunking)
+    from summarizer.pipeline import Summarizer
+
+    ident = Summarizer(job.summarizer).identity
     summary = Summary(headline="h", one_line="l", bullets=["b1", "b2", "b3"])
     provenance = Provenance(backend="llm", model=ident.model, created_at="2026-01-01")
 

@@ -23,7 +23,7 @@ import uuid
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..article import Article, text_sha256
 from ..errors import (
@@ -88,6 +88,14 @@ class JobConfig:
     retry_failed: bool = False
     use_cache: bool = True
     """False: digest again even what the store holds (the new result replaces it)."""
+
+    def describe(self) -> dict[str, Any]:
+        """What the runs table records about a run's job (never the API key)."""
+        llm = self.summarizer.llm
+        return {"backend": self.summarizer.resolved_backend(), "model": llm.model,
+                "host": llm.host, "prompt": self.summarizer.prompt,
+                "concurrency": self.concurrency, "rpm": self.limits.rpm,
+                "tpm": self.limits.tpm, "retry_failed": self.retry_failed}
 
     def __post_init__(self) -> None:
         if self.concurrency < 1:

@@ -321,12 +321,8 @@ def _prepare(output: Path) -> _Work:
 
 def _describe(config: BatchConfig, ray_config: RayRunConfig) -> dict[str, Any]:
     """What the runs table records (never the API key)."""
-    job = config.job
     return {"output": str(config.output), "engine": "ray", "address": ray_config.address,
-            "workers": ray_config.workers, "backend": job.summarizer.resolved_backend(),
-            "model": job.summarizer.llm.model, "host": job.summarizer.llm.host,
-            "prompt": job.summarizer.prompt, "concurrency": job.concurrency,
-            "rpm": job.limits.rpm, "tpm": job.limits.tpm, "retry_failed": job.retry_failed}
+            "workers": ray_config.workers, **config.job.describe()}
 
 
 # ------------------------------------------------------------- staging

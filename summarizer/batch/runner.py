@@ -275,8 +275,4 @@ async def _feed(
 
 def _describe_config(config: BatchConfig) -> dict[str, Any]:
     """What the runs table records about a run (never the API key)."""
-    job = config.job
-    return {"output": str(config.output), "backend": job.summarizer.resolved_backend(),
-            "model": job.summarizer.llm.model, "host": job.summarizer.llm.host,
-            "prompt": job.summarizer.prompt, "concurrency": job.concurrency,
-            "rpm": job.limits.rpm, "tpm": job.limits.tpm, "retry_failed": job.retry_failed}
+    return {"output": str(config.output), **config.job.describe()}

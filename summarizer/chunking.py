@@ -38,7 +38,8 @@ from .models import (
 DigestFn = Callable[[Article], Awaitable[Digest]]
 _T = TypeVar("_T", Party, Instrument, Sector, Target)
 
-# Context windows in tokens; a dated snapshot matches its base name.
+# Context windows in tokens; a dated snapshot matches its base name. Override with
+# --context-window (ChunkConfig.context_window).
 CONTEXT_WINDOWS: dict[str, int] = {
     "gpt-5": 400_000,
     "gpt-4.1": 1_047_576,
@@ -52,26 +53,53 @@ MAX_BULLETS = 6
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s)")
 
 
+DEFAULT_LOCAL_WINDOW = 4_096
+"""The context a local server gives by default (llama.cpp, Ollama, LM Studio)."""
+
+
 @dataclass(frozen=True)
 class ChunkConfig:
-    """How long articles are split. ``context_tokens`` overrides the model's known window
-    (set it for local models); ``max_chunk_tokens`` caps chunks even when the window is big."""
+    """How a request is fitted to the model's context window.
 
-    context_tokens: int | None = None
+    ``context_window`` overrides the window (known for OpenAI models; ``local_window`` for
+    any other model on a local server). A request's prompt plus its ``max_tokens`` never
+    exceeds the window: an article that does not fit with the full ``max_tokens`` is sent
+    with fewer output tokens (never fewer than ``min_output_tokens``), and a longer one is
+    split. ``max_chunk_tokens`` caps parts even when the window is big."""
+
+    context_window: int | None = None
+    local_window: int = DEFAULT_LOCAL_WINDOW
     max_chunk_tokens: int | None = None
-    reserve_tokens: int = 3_000
+    min_output_tokens: int = 1_024
+    margin_tokens: int = 64
     overlap_tokens: int = 150
     chars_per_token: float = 4.0
     max_splits: int = 3
     min_chunk_tokens: int = 256
 
-    def budget(self, model: str | None, max_tokens: int) -> int | None:
-        """Article tokens one call may carry, or None when nothing says (then only a
+    def window(self, model: str | None, *, local: bool) -> int | None:
+        """The context window in tokens, or None when nothing says (then only a
         context-length error from the server triggers chunking)."""
-        window = self.context_tokens or (context_window(model) if model else None)
-        room = None if window is None else window - self.reserve_tokens - max_tokens
+        if self.context_window:
+            return self.context_window
+        known = context_window(model) if model else None
+        return known or (self.local_window if local else None)
+
+    def budget(self, window: int | None, overhead: int, max_tokens: int) -> int | None:
+        """Article tokens one request may carry, given ``overhead`` prompt tokens besides
+        the article: room for at least ``min(max_tokens, min_output_tokens)`` of answer."""
+        output = min(max_tokens, self.min_output_tokens)
+        room = None if window is None else window - overhead - output - self.margin_tokens
         limits = [n for n in (room, self.max_chunk_tokens) if n is not None]
         return max(min(limits), self.min_chunk_tokens) if limits else None
+
+    def output_tokens(self, window: int | None, overhead: int, text: str,
+                      max_tokens: int) -> int:
+        """``max_tokens``, lowered so the prompt for ``text`` plus the answer fit."""
+        if window is None:
+            return max_tokens
+        room = window - overhead - estimate_tokens(text, self.chars_per_token)
+        return max(min(max_tokens, room - self.margin_tokens), 1)
 
 
 @dataclass(frozen=True)
@@ -300,6 +328,15 @@ def chunk_article(article: Article, chunk: Chunk, number: int) -> Article:
     return Article(text=article.text[chunk.start:chunk.end], id=f"{article.key}#{number}",
                    title=article.title, source=article.source, url=article.url,
                    published=article.published, origin=article.origin)
+
+
+def parts(article: Article, budget: int | None, config: ChunkConfig) -> list[Article]:
+    """What one request each may carry: the article when it fits ``budget`` tokens, else
+    its overlapping chunks as articles of their own."""
+    if budget is None or estimate_tokens(article.text, config.chars_per_token) <= budget:
+        return [article]
+    chunks = split(article.text, budget, config.overlap_tokens, config.chars_per_token)
+    return [chunk_article(article, chunk, n) for n, chunk in enumerate(chunks, start=1)]
 
 
 async def digest_chunks(

@@ -1,12 +1,16 @@
 """Estimated cost: a small price table per model, in USD per million tokens.
 
-Prices are list prices for common OpenAI models (standard tier, uncached input) and go
-stale; override or extend them with a JSON or TOML file (``--prices FILE``)::
+Prices are list prices for common OpenAI models (standard tier) and go stale; override
+or extend them with a JSON or TOML file (``--prices FILE``)::
 
-    {"gpt-4o-mini": {"input": 0.15, "output": 0.60}}        # JSON
-    [gpt-4o-mini]                                            # TOML
+    {"gpt-4o-mini": {"input": 0.15, "cached_input": 0.075, "output": 0.60}}   # JSON
+    [gpt-4o-mini]                                                             # TOML
     input = 0.15
+    cached_input = 0.075
     output = 0.60
+
+Input tokens the provider served from its prompt cache (``usage.cached_tokens``) are
+priced at ``cached_input`` (the full input rate when a model has none).
 
 A dated snapshot (``gpt-4o-mini-2024-07-18``) is priced as its base name. A model on any
 host other than api.openai.com that the table does not name is local: it costs 0.
@@ -34,25 +38,31 @@ class Price:
 
     input: float
     output: float
+    cached_input: float | None = None
+    """USD per million prompt tokens served from the provider's prompt cache."""
 
     def cost(self, usage: Usage) -> float:
-        return (usage.prompt_tokens * self.input + usage.completion_tokens * self.output) / PER
+        cached = min(usage.cached_tokens, usage.prompt_tokens)
+        cached_rate = self.input if self.cached_input is None else self.cached_input
+        uncached = usage.prompt_tokens - cached
+        return (uncached * self.input + cached * cached_rate
+                + usage.completion_tokens * self.output) / PER
 
 
 FREE = Price(0.0, 0.0)
 
 DEFAULT_PRICES: Mapping[str, Price] = {
-    "gpt-5": Price(1.25, 10.0),
-    "gpt-5-mini": Price(0.25, 2.0),
-    "gpt-5-nano": Price(0.05, 0.40),
-    "gpt-4.1": Price(2.0, 8.0),
-    "gpt-4.1-mini": Price(0.40, 1.60),
-    "gpt-4.1-nano": Price(0.10, 0.40),
-    "gpt-4o": Price(2.50, 10.0),
-    "gpt-4o-mini": Price(0.15, 0.60),
-    "o3": Price(2.0, 8.0),
-    "o3-mini": Price(1.10, 4.40),
-    "o4-mini": Price(1.10, 4.40),
+    "gpt-5": Price(1.25, 10.0, 0.125),
+    "gpt-5-mini": Price(0.25, 2.0, 0.025),
+    "gpt-5-nano": Price(0.05, 0.40, 0.005),
+    "gpt-4.1": Price(2.0, 8.0, 0.50),
+    "gpt-4.1-mini": Price(0.40, 1.60, 0.10),
+    "gpt-4.1-nano": Price(0.10, 0.40, 0.025),
+    "gpt-4o": Price(2.50, 10.0, 1.25),
+    "gpt-4o-mini": Price(0.15, 0.60, 0.075),
+    "o3": Price(2.0, 8.0, 0.50),
+    "o3-mini": Price(1.10, 4.40, 0.55),
+    "o4-mini": Price(1.10, 4.40, 0.275),
     "gpt-4-turbo": Price(10.0, 30.0),
     "gpt-3.5-turbo": Price(0.50, 1.50),
 }
@@ -110,10 +120,12 @@ def _parse(data: Any, source: str) -> dict[str, Price]:
     prices: dict[str, Price] = {}
     for model, entry in data.items():
         try:
-            prices[str(model)] = Price(float(entry["input"]), float(entry["output"]))
-        except (TypeError, KeyError, ValueError):
-            raise ConfigError(f"{model!r} needs numeric 'input' and 'output' (USD per "
-                              "million tokens)", source=source) from None
+            cached = entry.get("cached_input")
+            prices[str(model)] = Price(float(entry["input"]), float(entry["output"]),
+                                       None if cached is None else float(cached))
+        except (TypeError, KeyError, ValueError, AttributeError):
+            raise ConfigError(f"{model!r} needs numeric 'input' and 'output' (and optionally "
+                              "'cached_input'), USD per million tokens", source=source) from None
     return prices
 
 

@@ -82,6 +82,10 @@ class GroundingConfig:
     """Reject evidence in sentences that read like instructions to the model."""
     fuzzy_min_chars: int = 16
     """Quotes (and names) shorter than this, after folding, are never matched fuzzily."""
+    reask_fields: tuple[str, ...] = ("parties", "instruments", "targets")
+    """Fields whose dropped items are worth a grounding re-ask (see ``worth_reasking``)."""
+    reask_min_items: int = 1
+    """A re-ask is made when at least this many such items were dropped."""
 
     def __post_init__(self) -> None:
         if not 0 < self.fuzzy_threshold <= 100:
@@ -91,6 +95,20 @@ class GroundingConfig:
 
 
 DEFAULT_CONFIG = GroundingConfig()
+
+
+def worth_reasking(rejections: Sequence[Rejection], config: GroundingConfig) -> list[Rejection]:
+    """The rejections a re-ask may recover, or none when it would not pay.
+
+    A re-ask costs a whole second call (the article again, plus the first answer). It is
+    made only for items that matter to a reader — parties, instruments and targets by
+    default; a sector or a summary quote is not worth a call — whose quotes were not found
+    (or did not contain the item's name). Evidence rejected as injected instructions is
+    not re-asked: the model would only quote the same passage again.
+    """
+    material = [r for r in rejections
+                if r.field in config.reask_fields and r.reason != "injection"]
+    return material if len(material) >= config.reask_min_items else []
 
 
 @dataclass(frozen=True)

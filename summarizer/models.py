@@ -17,7 +17,7 @@ from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 PartyKind = Literal["country", "government_body", "organisation", "company", "person", "other"]
 InstrumentKind = Literal[
@@ -148,12 +148,16 @@ class Usage(_Model):
     prompt_tokens: int = 0
     completion_tokens: int = 0
     total_tokens: int = 0
+    cached_tokens: int = Field(
+        default=0, description="Of prompt_tokens, those served from the provider's prompt cache."
+    )
 
     def __add__(self, other: Usage) -> Usage:
         return Usage(
             prompt_tokens=self.prompt_tokens + other.prompt_tokens,
             completion_tokens=self.completion_tokens + other.completion_tokens,
             total_tokens=self.total_tokens + other.total_tokens,
+            cached_tokens=self.cached_tokens + other.cached_tokens,
         )
 
 
@@ -170,6 +174,8 @@ class Provenance(_Model):
     attempts: int = Field(
         default=0, description="HTTP requests made to the model, retries included."
     )
+    reasks: int = Field(default=0, description="Grounding re-asks made (each one more call).")
+    reask_tokens: int = Field(default=0, description="Of usage.total_tokens, the re-asks'.")
     duration_ms: float | None = None
 
 

@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from .article import Article
-from .chunking import ChunkConfig, digest_long
+from .chunking import ChunkConfig, digest_long, estimate_tokens, parts
 from .config import LLMConfig
 from .costs import PriceTable
 from .errors import ConfigError, InputError, ModelError
@@ -35,9 +35,10 @@ from .grounding import (
     ground_draft,
     merge_rounds,
     reask_message,
+    worth_reasking,
 )
 from .guard import Extraction, guard
-from .llm.events import CallObserver, CallTally, observe_calls
+from .llm.events import CallEvent, CallObserver, CallTally, emit, observe_calls
 from .models import (
     INSTRUMENT_KINDS,
     INSTRUMENT_STATUSES,
@@ -57,6 +58,7 @@ if TYPE_CHECKING:
     import openai
 
     from .llm.client import LLMClient
+    from .llm.preview import PreparedRequest
     from .llm.ratelimit import AsyncLimiter
 
 log = logging.getLogger("summarizer")
@@ -144,6 +146,7 @@ class Summarizer:
         self._llm: LLMClient | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._prompt: Prompt | None = None
+        self._overhead: int | None = None
         if self.backend == "llm" or self.config.prompt != "digest":
             self._prompt = get_prompt(self.config.prompt)  # fail early on an unknown prompt
         if self.backend == "llm":
@@ -161,6 +164,30 @@ class Summarizer:
     def summarize(self, article: Article | str) -> Digest:
         digest: Digest = self._run(self.asummarize(article))
         return digest
+
+    async def apreview(self, article: Article | str) -> list[PreparedRequest]:
+        """The request(s) :meth:`asummarize` would send first for ``article``, byte for
+        byte, one per part of a long article; nothing is sent. (A grounding re-ask depends
+        on the answer, so it is not shown.)"""
+        art = as_article(article)
+        if self.backend == "rules":
+            raise ConfigError("the rules backend sends no request; a dry run needs a model "
+                              "(--model or --base-url)")
+        from .llm.preview import request_body
+
+        prompt, llm, chunking = self._prompt, self._llm_client(), self.config.chunking
+        assert prompt is not None
+        budget = chunking.budget(self._window(), self._overhead_tokens(),
+                                 self.config.llm.max_tokens)
+        return [await request_body(llm, render_messages(prompt, part), DigestDraft,
+                                   temperature=self._temperature(prompt),
+                                   max_tokens=self._max_tokens(part))
+                for part in parts(art, budget, chunking)]
+
+    def preview(self, article: Article | str) -> list[PreparedRequest]:
+        """The sync face of :meth:`apreview`."""
+        prepared: list[PreparedRequest] = self._run(self.apreview(article))
+        return prepared
 
     def cost(self, usage: Usage) -> float | None:
         """Estimated USD for ``usage`` with this configuration's model (None: not priced)."""
@@ -235,11 +262,39 @@ class Summarizer:
             self._llm = LLMClient(self.config.llm, client, observer=self._observer)
         return self._llm
 
+    def _window(self) -> int | None:
+        llm = self.config.llm
+        return self.config.chunking.window(llm.resolved_model(), local=not llm.is_openai)
+
+    def _overhead_tokens(self) -> int:
+        """Prompt tokens a request spends besides the article and its title: the rendered
+        prompt, the schema where the model reads it (tools, json_schema), and about 8
+        tokens of chat-template framing per message. Estimated once."""
+        if self._overhead is None:
+            from .llm.schema import compact_schema
+
+            assert self._prompt is not None
+            chunking = self.config.chunking
+            messages = render_messages(self._prompt, Article(text="."))
+            text = "".join(m["content"] for m in messages)
+            if self.config.llm.resolved_mode() in ("tools", "json_schema", "json", "md_json"):
+                text += json.dumps(compact_schema(DigestDraft), separators=(",", ":"))
+            framing = 8 * len(messages)
+            self._overhead = estimate_tokens(text, chunking.chars_per_token) + framing
+        return self._overhead
+
+    def _max_tokens(self, article: Article) -> int:
+        """The output budget for this article (or part): the configured ``max_tokens``,
+        lowered only as far as the context window requires."""
+        text = article.text + (article.title or "")
+        return self.config.chunking.output_tokens(self._window(), self._overhead_tokens(),
+                                                  text, self.config.llm.max_tokens)
+
     async def _llm_digest(self, article: Article) -> Digest:
         """The whole article, in parts when it is too long for one call; usage and attempts
         are every request's, failed ones included."""
-        llm = self.config.llm
-        budget = self.config.chunking.budget(llm.resolved_model(), llm.max_tokens)
+        llm, chunking = self.config.llm, self.config.chunking
+        budget = chunking.budget(self._window(), self._overhead_tokens(), llm.max_tokens)
         started, tally = time.perf_counter(), CallTally()
         with observe_calls(tally):
             try:
@@ -248,7 +303,8 @@ class Summarizer:
             except ModelError as exc:
                 exc.usage, exc.attempts = tally.usage, tally.attempts
                 raise
-        spent = {"usage": tally.usage, "attempts": tally.attempts,
+        spent = {"usage": tally.usage, "attempts": tally.attempts, "reasks": tally.reasks,
+                 "reask_tokens": tally.reask_usage.total_tokens,
                  "duration_ms": round((time.perf_counter() - started) * 1000, 1)}
         provenance = digest.provenance.model_copy(update=spent)
         return digest.model_copy(update={"provenance": provenance})
@@ -265,26 +321,32 @@ class Summarizer:
         llm, prompt = self._llm_client(), self._prompt
         assert prompt is not None
         messages = render_messages(prompt, article)
-        temperature = self._temperature(prompt)
+        temperature, max_tokens = self._temperature(prompt), self._max_tokens(article)
         draft = await llm.complete(messages, DigestDraft, temperature=temperature,
-                                   source=article.label)
+                                   max_tokens=max_tokens, source=article.label)
         grounded = ground_draft(_as_draft(draft), article.text, self.config.grounding)
-        if not grounded.rejections or not self.config.llm.grounding_reask:
+        wanted = worth_reasking(grounded.rejections, self.config.grounding)
+        if not wanted or not self.config.llm.grounding_reask:
             return grounded, []
         followup = [*messages, {"role": "assistant", "content": draft.model_dump_json()},
-                    {"role": "user", "content": reask_message(grounded.rejections)}]
+                    {"role": "user", "content": reask_message(wanted)}]
+        reask = CallTally()
+        emit(CallEvent("reask", detail=f"{len(wanted)} unverified item(s)"))
         try:
-            second = await llm.complete(followup, DigestDraft, temperature=temperature,
-                                        source=article.label)
+            with observe_calls(reask):
+                second = await llm.complete(followup, DigestDraft, temperature=temperature,
+                                            max_tokens=max_tokens, source=article.label)
         except ModelError as exc:
             note = DigestWarning(code="grounding_reask_failed",
                                  message=f"The re-ask about unverified quotes failed ({exc}); "
                                          "kept the first answer's verified items.")
             return grounded, [note]
+        finally:
+            emit(CallEvent("reask_done", usage=reask.usage))
         regrounded = merge_rounds(
             grounded, ground_draft(_as_draft(second), article.text, self.config.grounding))
         note = DigestWarning(code="grounding_reask",
-                             message=f"Re-asked once about {len(grounded.rejections)} item(s) "
+                             message=f"Re-asked once about {len(wanted)} item(s) "
                                      "whose quotes were not found in the article.")
         return regrounded, [note]
 

@@ -57,12 +57,29 @@ def test_a_short_text_is_one_chunk() -> None:
     assert estimate_tokens("x" * 9) == 3
 
 
-def test_budget_from_the_model_window_or_the_option() -> None:
-    assert ChunkConfig().budget("gpt-4o-mini-2024-07-18", 2048) == 128_000 - 3_000 - 2048
-    assert ChunkConfig().budget("local-llama", 2048) is None
-    assert ChunkConfig(context_tokens=8192).budget("local-llama", 2048) == 8192 - 3000 - 2048
-    assert ChunkConfig(max_chunk_tokens=1000).budget("gpt-4o", 2048) == 1000
-    assert ChunkConfig(context_tokens=4000).budget("x", 2048) == 256  # never below the minimum
+def test_the_window_comes_from_the_option_the_model_or_the_local_default() -> None:
+    config = ChunkConfig()
+    assert config.window("gpt-4o-mini-2024-07-18", local=False) == 128_000
+    assert config.window("some-new-openai-model", local=False) is None
+    assert config.window("smollm2", local=True) == 4_096  # what local servers give
+    assert ChunkConfig(context_window=8192).window("gpt-4o", local=False) == 8192
+
+
+def test_budget_leaves_room_for_the_prompt_and_an_answer() -> None:
+    config = ChunkConfig()  # min_output_tokens 1024, margin 64
+    assert config.budget(128_000, 700, 2048) == 128_000 - 700 - 1024 - 64
+    assert config.budget(4_096, 700, 512) == 4_096 - 700 - 512 - 64
+    assert config.budget(None, 700, 2048) is None
+    assert ChunkConfig(max_chunk_tokens=1000).budget(128_000, 700, 2048) == 1000
+    assert config.budget(1_500, 700, 2048) == 256  # never below the minimum chunk
+
+
+def test_output_tokens_are_lowered_only_as_far_as_the_window_needs() -> None:
+    config = ChunkConfig()  # 4 characters a token, margin 64
+    short, long = "x" * 400, "x" * 8_000  # 100 and 2,000 tokens
+    assert config.output_tokens(4_096, 700, short, 2048) == 2048
+    assert config.output_tokens(4_096, 700, long, 2048) == 4_096 - 700 - 2_000 - 64
+    assert config.output_tokens(None, 700, long, 2048) == 2048
 
 
 def test_normalize_name() -> None:

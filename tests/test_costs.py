@@ -42,10 +42,19 @@ def test_overrides_from_json_and_toml(tmp_path: Path) -> None:
     table = load_prices(as_json)
     assert table.price("gpt-4o-mini") == Price(1.0, 2.0)
     assert table.price("my-local", local=True) == Price(0.5, 0.5)
-    assert table.price("gpt-4o") == Price(2.5, 10.0)  # the rest of the defaults stay
+    assert table.price("gpt-4o") == Price(2.5, 10.0, 1.25)  # the rest of the defaults stay
     as_toml = tmp_path / "prices.toml"
-    as_toml.write_text('["gpt-4o"]\ninput = 3.0\noutput = 12\n', encoding="utf-8")
-    assert load_prices(as_toml).price("gpt-4o") == Price(3.0, 12.0)
+    as_toml.write_text('["gpt-4o"]\ninput = 3.0\ncached_input = 1.5\noutput = 12\n',
+                       encoding="utf-8")
+    assert load_prices(as_toml).price("gpt-4o") == Price(3.0, 12.0, 1.5)
+
+
+def test_cached_input_is_priced_at_the_cached_rate() -> None:
+    usage = Usage(prompt_tokens=1_000_000, completion_tokens=0, total_tokens=1_000_000,
+                  cached_tokens=600_000)
+    assert Price(2.0, 8.0, 0.5).cost(usage) == pytest.approx(0.4 * 2.0 + 0.6 * 0.5)
+    assert Price(2.0, 8.0).cost(usage) == pytest.approx(2.0)  # no cached rate: full price
+    assert PriceTable().cost("gpt-4o-mini", usage) == pytest.approx(0.4 * 0.15 + 0.6 * 0.075)
 
 
 @pytest.mark.parametrize(("content", "words"), [

@@ -146,10 +146,14 @@ def test_tools_mode_sends_the_schema_as_the_only_tool() -> None:
 
 def test_local_mode_sends_a_schema_constrained_json_object() -> None:
     server, _ = _run([ok(_draft())])
-    fmt = server.requests[0].json["response_format"]
+    body = server.requests[0].json
+    fmt = body["response_format"]
     assert fmt["type"] == "json_object"
-    assert fmt["schema"]["title"] == "DigestDraft"
-    assert "tools" not in server.requests[0].json
+    assert set(fmt["schema"]["properties"]) == {"summary", "parties", "instruments", "sectors",
+                                                "targets"}
+    assert "tools" not in body
+    # the schema is sent once, where the mode puts it: never also in the system message
+    assert all("properties" not in m["content"] for m in body["messages"])
 
 
 def test_article_is_fenced_as_data_in_the_prompt() -> None:

@@ -45,7 +45,7 @@ def _calls_with_article_text(requests: list[Any]) -> int:
 
 def test_a_40000_character_article_digests_in_parts_with_every_call_counted() -> None:
     assert len(LONG) >= 40_000
-    chunking = ChunkConfig(context_tokens=6_000, reserve_tokens=1_000)
+    chunking = ChunkConfig(context_window=6_000)
     with run_standin([ok(DRAFT)]) as standin:
         with _summarizer(standin.base_url, chunking) as summarizer:
             digest = summarizer.summarize(Article(text=LONG, id="long"))
@@ -72,7 +72,7 @@ def test_a_context_error_splits_and_the_refused_call_is_counted() -> None:
 
 
 def test_a_failed_part_fails_the_article_with_what_every_part_cost() -> None:
-    chunking = ChunkConfig(context_tokens=6_000, reserve_tokens=1_000)
+    chunking = ChunkConfig(context_window=6_000)
     answers = [ok(DRAFT), ok(DRAFT), status(429), status(429)]  # part 3: two tries, 429
     with run_standin(answers) as standin, _summarizer(standin.base_url, chunking) as summarizer:
         with pytest.raises(RateLimitError) as caught:

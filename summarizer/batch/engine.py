@@ -115,6 +115,8 @@ class Outcome:
     usage: Usage = field(default_factory=Usage)
     requests: int = 0
     cost_usd: float | None = 0.0
+    reasks: int = 0
+    reask_tokens: int = 0
 
 
 def result_key(article: Article, ident: Identity) -> ResultKey:
@@ -247,7 +249,8 @@ class ArticleEngine:
                 future.cancel()
         return Outcome(_line(result, article), result.status, False, key.article,
                        result.error_kind, result.error_message, result.usage,
-                       collector.requests, result.cost_usd)
+                       collector.requests, result.cost_usd, collector.reasks,
+                       collector.reask_tokens)
 
     def _cached(self, result: StoredResult, article: Article) -> Outcome:
         return Outcome(_line(result, article), result.status, True, result.key.article,

@@ -5,6 +5,7 @@ Bind it with ``llm.observe_calls(collector)`` around one article's digest. Each 
 request becomes a row: ``retried`` (the transport will try again, the reason says why),
 ``ok`` (a 2xx answer; its tokens arrive with the completion that follows), or ``failed``
 (the last try failed, or a 2xx answer did not validate and was re-asked or given up on).
+Requests made for a grounding re-ask say so in their reason.
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ class CallCollector:
     def __init__(self, context: LedgerContext) -> None:
         self.context = context
         self._rows: list[CallRow] = []
+        self._purpose: str | None = None
+        self.reasks = 0
+        self.reask_tokens = 0
 
     def __call__(self, event: CallEvent) -> None:
         if event.kind == "attempt" and event.attempt is not None:
@@ -44,6 +48,12 @@ class CallCollector:
             self._tokens(event)
         elif event.kind == "invalid":
             self._invalid(event.detail or "no detail")
+        elif event.kind == "reask":
+            self.reasks += 1
+            self._purpose = "grounding re-ask" + (f" ({event.detail})" if event.detail else "")
+        elif event.kind == "reask_done":
+            self._purpose = None
+            self.reask_tokens += event.usage.total_tokens if event.usage else 0
 
     def _attempt(self, event: CallEvent) -> None:
         info = event.attempt
@@ -57,7 +67,7 @@ class CallCollector:
             at=started.isoformat(timespec="milliseconds"), article=ctx.article,
             model=ctx.model, prompt=ctx.prompt, attempt=info.attempt, outcome=outcome,
             latency_ms=round(info.latency_s * 1000, 1), run_id=ctx.run_id,
-            reason=None if outcome == "ok" else _reason(info.status, info.error),
+            reason=self._purpose if outcome == "ok" else _reason(info.status, info.error),
         ))
 
     def _last_ok(self) -> int | None:

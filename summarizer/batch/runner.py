@@ -92,6 +92,9 @@ class BatchSummary:
     usage: Usage = field(default_factory=Usage)
     requests: int = 0
     """HTTP requests to the model in this run, retries included."""
+    reasks: int = 0
+    """Grounding re-asks made in this run (their requests are counted above too)."""
+    reask_tokens: int = 0
     cost_usd: float | None = 0.0
     seconds: float = 0.0
     examples: list[str] = field(default_factory=list)
@@ -118,6 +121,8 @@ class BatchSummary:
             self.done += 1
         self.usage = self.usage + outcome.usage
         self.requests += outcome.requests
+        self.reasks += outcome.reasks
+        self.reask_tokens += outcome.reask_tokens
         if self.cost_usd is not None:
             self.cost_usd = None if outcome.cost_usd is None else self.cost_usd + outcome.cost_usd
 
@@ -133,10 +138,15 @@ class BatchSummary:
             f"summarizer: {self.total} input(s) → {self.output} in {self.seconds:.1f} s",
             f"  done {self.done} · cached {self.cached} · failed {self.failed}"
             + (f" ({reasons})" if reasons else ""),
-            f"  tokens {self.usage.prompt_tokens:,} in / {self.usage.completion_tokens:,} out"
+            f"  tokens {self.usage.prompt_tokens:,} in"
+            + (f" ({self.usage.cached_tokens:,} cached)" if self.usage.cached_tokens else "")
+            + f" / {self.usage.completion_tokens:,} out"
             f" · {self.requests} request(s) · est. cost {format_cost(self.cost_usd)}"
             + (f" ({self.model})" if self.model else ""),
         ]
+        if self.reasks:
+            lines.append(f"  grounding re-asks {self.reasks} ({self.reask_tokens:,} tokens, "
+                         "included above)")
         lines.extend(f"  error: {message}" for message in self.examples)
         if self.failed > len(self.examples):
             lines.append(f"  … every failure is a line with an \"error\" in {self.output}")

@@ -71,9 +71,9 @@ def batch(
         help="Override the prompt's default.")] = None,
     max_tokens: Annotated[int, typer.Option(help="Output token limit per call.")] = 2048,
     timeout: Annotated[float, typer.Option(help="Seconds per HTTP request.")] = 60.0,
-    context_tokens: Annotated[int | None, typer.Option(
-        help="The model's context window, for chunking long articles (known for OpenAI "
-             "models).")] = None,
+    context_window: Annotated[int | None, typer.Option(
+        help="The model's context window in tokens (known for OpenAI models; 4096 for "
+             "other models on a local server). Requests are fitted to it.")] = None,
     processes: Annotated[int | None, typer.Option(
         min=0, help="Worker processes for the rules backend (default: one per core).")] = None,
     allow_private_urls: Annotated[bool, typer.Option(
@@ -103,7 +103,7 @@ def batch(
         summarizer = replace(
             summarizer_config(backend, model, base_url, mode, prompt, temperature, max_tokens,
                               timeout),
-            chunking=ChunkConfig(context_tokens=context_tokens), prices=load_prices(prices))
+            chunking=ChunkConfig(context_window=context_window), prices=load_prices(prices))
         job = JobConfig(summarizer=summarizer, limits=RateLimits(rpm=rpm, tpm=tpm), store=store,
                         concurrency=concurrency, processes=processes, retry_failed=retry_failed)
         ingest = IngestConfig(allow_private_urls=allow_private_urls, glob=glob)

@@ -21,6 +21,7 @@ from ..errors import ConfigError
 from ..models import Usage
 from .events import AttemptInfo, CallEvent, CallObserver, CallTally, emit, observe_calls
 from .failures import short_message, translate_error
+from .schema import wire_model
 
 if TYPE_CHECKING:
     import openai
@@ -29,10 +30,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("summarizer.llm")
 
+# json_object_schema (llama.cpp, vLLM, Ollama) parses like json_schema; only the
+# response_format differs (set in ``complete``), so the schema is never also put into the
+# system message as instructor's JSON mode would.
 _INSTRUCTOR_MODES = {
     "tools": "TOOLS",
     "json_schema": "JSON_SCHEMA",
-    "json_object_schema": "JSON",
+    "json_object_schema": "JSON_SCHEMA",
     "json": "JSON",
     "md_json": "MD_JSON",
 }
@@ -75,9 +79,11 @@ def usage_of(response: Any) -> Usage | None:
     usage = getattr(response, "usage", None)
     if usage is None:
         return None
+    details = getattr(usage, "prompt_tokens_details", None)
+    cached = getattr(details, "cached_tokens", None) or 0
     return Usage(prompt_tokens=usage.prompt_tokens or 0,
                  completion_tokens=usage.completion_tokens or 0,
-                 total_tokens=usage.total_tokens or 0)
+                 total_tokens=usage.total_tokens or 0, cached_tokens=cached)
 
 
 class _Hooks:
@@ -131,20 +137,23 @@ class LLMClient:
         *,
         temperature: float,
         source: str,
+        max_tokens: int | None = None,
     ) -> BaseModel:
-        """One structured answer; raises a ``ModelError`` subclass naming ``source``."""
+        """One structured answer; raises a ``ModelError`` subclass naming ``source``.
+        ``max_tokens`` lowers the configured output limit for this call."""
         tally = CallTally()
+        wire = wire_model(response_model)
         kwargs: dict[str, Any] = {
             "model": self.model,
             "messages": messages,
-            "response_model": _prepared(response_model),
+            "response_model": _prepared(wire),
             "max_retries": _reask_policy(self.config.max_reasks, tally),
             "temperature": temperature,
-            "max_tokens": self.config.max_tokens,
+            "max_tokens": max_tokens or self.config.max_tokens,
             "strict": False,
         }
         if self.mode == "json_object_schema":
-            schema = response_model.model_json_schema()
+            schema = {k: v for k, v in wire.model_json_schema().items() if k != "title"}
             kwargs["extra_body"] = {"response_format": {"type": "json_object", "schema": schema}}
         with observe_calls(tally):
             try:

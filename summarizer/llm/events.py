@@ -1,9 +1,10 @@
 """One stream of call events: everything that happens on the way to a model answer.
 
 The retry transport emits an ``attempt`` per HTTP request; instructor's hooks emit a
-``completion`` per answer received (with its usage and finish reason), an ``invalid`` when
-that answer failed validation, and a ``refusal`` when the model refused. Whoever wants to
-know subscribes for the duration of a block with :func:`observe_calls`:
+``completion`` per answer received (with its usage and finish reason), an ``invalid``
+when that answer failed validation, and a ``refusal`` when the model refused. The
+pipeline brackets a grounding re-ask with ``reask`` and ``reask_done`` (with its cost).
+Whoever wants to know subscribes for the duration of a block with :func:`observe_calls`:
 
 * :class:`CallTally` sums usage, requests, retries and refusals (the pipeline's provenance,
   a failed call's :class:`~summarizer.errors.ModelError`);
@@ -24,7 +25,7 @@ from typing import Literal
 
 from ..models import Usage
 
-EventKind = Literal["attempt", "completion", "invalid", "refusal"]
+EventKind = Literal["attempt", "completion", "invalid", "refusal", "reask", "reask_done"]
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,9 @@ class CallTally:
     invalid: int = 0
     refusal: str | None = None
     finish_reasons: list[str] = field(default_factory=list)
+    reasks: int = 0
+    """Grounding re-asks (each one call, with instructor's own re-asks inside it)."""
+    reask_usage: Usage = field(default_factory=Usage)
 
     def __call__(self, event: CallEvent) -> None:
         if event.kind == "attempt" and event.attempt is not None:
@@ -103,6 +107,10 @@ class CallTally:
             self.invalid += 1
         elif event.kind == "refusal":
             self.refusal = event.detail or "refused"
+        elif event.kind == "reask":
+            self.reasks += 1
+        elif event.kind == "reask_done" and event.usage is not None:
+            self.reask_usage = self.reask_usage + event.usage
 
     @property
     def attempts(self) -> int:

@@ -106,3 +106,15 @@ def test_talks_in_the_lead_set_the_status_of_uncued_mentions() -> None:
             "Officials described a growing partnership between Pakistan and Romania.")
     [partnership] = _instruments(text)
     assert (partnership.kind, partnership.status) == ("partnership", "under_discussion")
+
+
+def test_agreed_deal_is_signed_and_unfinished_mou_is_under_discussion() -> None:
+    from summarizer.article import Article
+    from summarizer.rules import extract
+
+    text = ("Japan and India agreed a free trade deal on Saturday in New Delhi. "
+            "A memorandum of understanding on civil nuclear energy between the two countries "
+            "is not completely finalized.\n")
+    statuses = {i.kind: i.status for i in extract(Article(text=text)).instruments}
+    assert statuses.get("agreement") == "signed"
+    assert statuses.get("mou") == "under_discussion"

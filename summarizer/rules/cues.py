@@ -30,7 +30,8 @@ _MODAL = rx(
 STATUS_CUES: tuple[tuple[InstrumentStatus, re.Pattern[str]], ...] = (
     ("signed", rx(
         r"\b(?:sign(?:ed|s|ing)?|ink(?:ed|s)?|concluded|sealed|finali[sz]ed|struck"
-        r"|entered into(?! force)|reached|adopted|hailed|welcomed the (?:signing|conclusion))\b"
+        r"|entered into(?! force)|reached|adopted|hailed|welcomed the (?:signing|conclusion)"
+        r"|agreed(?! to)|agreed to (?:a|an|the)|issued|exchanged|approved|clinched)\b"
         r"|\b(?:this|today['’]s|the present)\s+(?=(?:\w+\s+){0,2}?"
         r"(?:memorandum|mou|agreement|joint statement|statement|declaration|framework))",
     )),
@@ -42,7 +43,9 @@ STATUS_CUES: tuple[tuple[InstrumentStatus, re.Pattern[str]], ...] = (
     )),
     ("under_discussion", rx(
         r"\b(?:explor\w+|discuss\w*|negotiat\w+|talks|consider(?:s|ed|ing)?|eyes|eyeing"
-        r"|mulls?|mulling|feasibility|possible|possibility|prospects?|potential)\b",
+        r"|mulls?|mulling|feasibility|possible|possibility|prospects?|potential"
+        r"|finali[sz]ing|being finali[sz]ed|under negotiation|stalled|deadlock\w*"
+        r"|stalemate|trying to|work(?:ing)? out)\b",
     )),
     ("implemented", rx(
         r"\b(?:launch(?:ed|es|ing)?|operat(?:ing|ional|es)|in(?:to)? force|existing|established"
@@ -52,6 +55,22 @@ STATUS_CUES: tuple[tuple[InstrumentStatus, re.Pattern[str]], ...] = (
         r"|maintains?|held|hosted|renewed|announced|organi[sz]ed|convened|celebrat\w*)\b")),
 )
 """Each status with the words that signal it; the cue nearest a mention decides."""
+
+NEGATION = rx(
+    r"\b(?:not(?: yet| completely| fully| been)?|never|yet to(?: be)?|failed to|fail to"
+    r"|unable to|no longer|without|being|once)\s*$")
+"""Before a "signed" cue, these turn it into talks: "not completely finalized"."""
+
+NO_DEAL = rx(
+    r"\b(?:without (?:an? |any )?(?:agreement|deal|accord)|no (?:agreement|deal|accord)"
+    r"|(?:fail(?:ed|s)?|unable|refus(?:ed|es)) to (?:reach|agree|settle|conclude|sign)"
+    r"|collapsed|broke down|ended in deadlock|no progress)\b")
+"""A sentence that reports the absence of a deal: its unnamed deal is no instrument."""
+
+PAST_CONTEXT = rx(
+    r"\b(?:earlier|previous(?:ly)?|last (?:year|month|week)|(?:years|months) ago"
+    r"|once before|in the past|originally|which has expired|has expired|former)\b")
+"""Words that put a mention in the past: context, not the article's news."""
 
 BACKGROUND = rx(
     r"\b(?:part of|under|consistent with|in line with|aligns? with|aligned with"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from ..models import InstrumentKind, InstrumentStatus
 from .countries import country_at
-from .cues import BACKGROUND, STATUS_CUES, list_gap, modal_before
+from .cues import BACKGROUND, NEGATION, STATUS_CUES, list_gap, modal_before
 from .lexicon import FUNCTION_CAPS, words
 from .sentences import Sentence
 from .tokens import Token, parenthesized_acronym
@@ -227,7 +227,10 @@ def mention_status(sentence: Sentence, start: int, end: int,
             if distance > _MAX_CUE_DISTANCE or (best and best[0] <= distance):
                 continue
             found = status
-            if _creates(status, m.group(0)) and modal_before(sentence.text, m.start()):
+            if status == "signed" and NEGATION.search(sentence.text[max(0, m.start() - 30):
+                                                                     m.start()]):
+                found = "under_discussion"
+            elif _creates(status, m.group(0)) and modal_before(sentence.text, m.start()):
                 found = "proposed"
             best = (distance, found)
     return best[1] if best else None

@@ -118,3 +118,33 @@ def test_agreed_deal_is_signed_and_unfinished_mou_is_under_discussion() -> None:
     statuses = {i.kind: i.status for i in extract(Article(text=text)).instruments}
     assert statuses.get("agreement") == "signed"
     assert statuses.get("mou") == "under_discussion"
+
+
+def test_talks_without_agreement_yield_no_unnamed_deal() -> None:
+    from summarizer.article import Article
+    from summarizer.rules import extract
+
+    text = ("Trade talks between the United States and India in Geneva collapsed on Tuesday "
+            "without an agreement on farm import rules. Both sides said negotiations would "
+            "resume next year.\n")
+    result = extract(Article(text=text, published="2008-07-29"))
+    assert not [i for i in result.instruments if i.kind == "agreement" and not i.title]
+
+
+def test_dated_earlier_agreement_is_background() -> None:
+    from summarizer.article import Article
+    from summarizer.rules import extract
+
+    text = ("The United States and South Korea are trying to finish a stalled trade deal "
+            "before their leaders meet next week.\n\nThe two countries reached a basic "
+            "agreement in April 2007, but implementation has been delayed.\n")
+    result = extract(Article(text=text, published="2010-11-03"))
+    earlier = [i for i in result.instruments if "2007" in i.evidence[0].quote]
+    assert earlier and all(i.background for i in earlier)
+
+
+def test_past_ability_is_not_a_plan() -> None:
+    from summarizer.rules.cues import modal_before
+
+    assert modal_before("we plan to ", len("we plan to "))
+    assert not modal_before("we were able to ", len("we were able to "))

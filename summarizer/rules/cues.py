@@ -31,7 +31,8 @@ STATUS_CUES: tuple[tuple[InstrumentStatus, re.Pattern[str]], ...] = (
     ("signed", rx(
         r"\b(?:sign(?:ed|s|ing)?|ink(?:ed|s)?|concluded|sealed|finali[sz]ed|struck"
         r"|entered into(?! force)|reached|adopted|hailed|welcomed the (?:signing|conclusion)"
-        r"|agreed(?! to)|agreed to (?:a|an|the)|issued|exchanged|approved|clinched)\b"
+        r"|agreed(?! to)|agreed to (?:a|an|the)|issued|exchanged|approved|clinched"
+        r"|complet(?:e|ed|ing) (?:the )?negotiations)\b"
         r"|\b(?:this|today['’]s|the present)\s+(?=(?:\w+\s+){0,2}?"
         r"(?:memorandum|mou|agreement|joint statement|statement|declaration|framework))",
     )),
@@ -48,7 +49,8 @@ STATUS_CUES: tuple[tuple[InstrumentStatus, re.Pattern[str]], ...] = (
         r"|stalemate|trying to|work(?:ing)? out)\b",
     )),
     ("implemented", rx(
-        r"\b(?:launch(?:ed|es|ing)?|operat(?:ing|ional|es)|in(?:to)? force|existing|established"
+        r"\b(?:launch(?:ed|es|ing)?|operat(?:ing|ional|es)|in(?:to)? force|in effect|existing"
+        r"|established"
         r"|(?-i:through)(?= (?:the |its |our )?[A-Z])"
         r"|ongoing|underway|continu(?:e|es|ed|ing)|part of|under|implement(?:ed|ing|ation)"
         r"|long-?standing|celebrated|began|begun|since (?:19|20)\d\d|build(?:s|ing)? on"
@@ -95,9 +97,14 @@ PAST_STAT = rx(
     r"|\bcontribut(?:es|ed) (?:less|more|about|around|nearly)")
 
 
+_PAST_ABILITY = rx(r"\b(?:was|were|had been) able to\s*$")
+
+
 def modal_before(text: str, pos: int) -> bool:
-    """True when the words just before ``pos`` make the next verb future or intended."""
-    return bool(_MODAL.search(text[max(0, pos - 40):pos]))
+    """True when the words just before ``pos`` make the next verb future or intended
+    ("we were able to complete" is past, not a plan)."""
+    before = text[max(0, pos - 40):pos]
+    return bool(_MODAL.search(before)) and not _PAST_ABILITY.search(before)
 
 
 _LIST_WORDS = frozenset({"the", "and", "of", "for", "on", "in", "a", "an", "to", "its",

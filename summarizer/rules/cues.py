@@ -89,12 +89,14 @@ FUTURE = rx(
     r"|later this (?:year|month)|by (?:the end of )?(?:19|20)\d\d|upcoming)\b")
 """Commitments and plans: what makes a sentence forward-looking."""
 
-FORECAST_ONLY = rx(r"\b(?:expected|projected|forecast|likely|estimated)\b")
+FORECAST_ONLY = rx(r"\b(?:expected|projected|forecast|likely|estimated|could|might)\b")
 
 PAST_STAT = rx(
     r"\b(?:has|have|had) (?:provided|invested|given|spent|helped|grown|reached|increased)"
     r"|\bsince (?:19|20)\d\d|\b(?:in|by) (?:19[5-9]\d|200\d|201\d)\b|\blast year\b"
-    r"|\bcontribut(?:es|ed) (?:less|more|about|around|nearly)")
+    r"|\bcontribut(?:es|ed) (?:less|more|about|around|nearly)"
+    r"|\b(?:totaled|totalled|stood at|stands at|grew|rose|fell|declined|was worth|topping"
+    r"|already (?:provided|invested|reached))\b")
 
 
 _PAST_ABILITY = rx(r"\b(?:was|were|had been) able to\s*$")

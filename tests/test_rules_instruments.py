@@ -148,3 +148,26 @@ def test_past_ability_is_not_a_plan() -> None:
 
     assert modal_before("we plan to ", len("we plan to "))
     assert not modal_before("we were able to ", len("we were able to "))
+
+
+def test_named_apposition_and_repeated_unnamed_deal_are_one_instrument() -> None:
+    from summarizer.article import Article
+    from summarizer.rules import extract
+
+    text = ("Japan and Indonesia signed a trade deal in Jakarta on Monday. The agreement, "
+            "called the Economic Partnership Agreement, cuts tariffs. Business leaders in "
+            "Japan and Indonesia welcomed the new trade deal.\n")
+    agreements = [i for i in extract(Article(text=text)).instruments if i.kind == "agreement"]
+    assert len(agreements) == 1
+    assert agreements[0].title == "Economic Partnership Agreement"
+
+
+def test_framework_an_mou_provides_is_not_a_second_instrument() -> None:
+    from summarizer.article import Article
+    from summarizer.rules import extract
+
+    text = ("USAID and Makueni County signed a memorandum of understanding on Thursday. "
+            "This MOU provides a framework to guide how USAID and Makueni County work "
+            "together.\n")
+    kinds = [i.kind for i in extract(Article(text=text)).instruments]
+    assert kinds == ["mou"]

@@ -154,15 +154,42 @@ def _outside(hits: Sequence[InstrumentHit], blocked: Sequence[tuple[int, int]]
     return [h for h in hits if not any(s <= h.start and h.end <= e for s, e in blocked)]
 
 
+_NAMED_AS = re.compile(r"\b(?:called|known as|dubbed|named|titled|entitled)\s+(?:the\s+)?"
+                       r"[\"“‘']?$", re.IGNORECASE)
+
+
+def _apposed(doc: Document, drafts: Sequence[_Draft], hit: InstrumentHit) -> _Draft | None:
+    """"The agreement, called the Economy Partnership Agreement": the name given to the
+    instrument just mentioned, not a second one."""
+    sentence = doc.sentences[hit.sentence] if hit.sentence >= 0 else None
+    if sentence is None or not hit.title:
+        return None
+    if not _NAMED_AS.search(doc.text[max(sentence.start, hit.start - 40):hit.start]):
+        return None
+    return next((d for d in reversed(drafts) if d.last_sentence == hit.sentence), None)
+
+
+def _describes_document(hits: Sequence[InstrumentHit], hit: InstrumentHit) -> bool:
+    """"This MOU provides a framework to guide ...": an unnamed weak keyword in a sentence
+    about a document instrument describes that document."""
+    return not hit.strong and any(
+        h.sentence == hit.sentence and h.end <= hit.start and h.strong and h.is_document
+        and h.kind != "joint_statement" for h in hits)
+
+
 def _merge(doc: Document, hits: Sequence[InstrumentHit]) -> list[_Draft]:
     drafts: list[_Draft] = []
     for hit in sorted(hits, key=lambda h: h.start):
         named = hit.title or hit.acronym or hit.acronym_ref
         target = next((d for d in drafts if _same_name(d, hit)), None) if named else None
+        if target is None and hit.title:
+            target = _apposed(doc, drafts, hit)
         if target is None and not hit.title:
             target = _referent(drafts, hit)
         if target is not None:
             target.hits.append(hit)
+        elif not named and _describes_document(hits, hit):
+            continue
         elif _qualifies(hit, _counted(doc, hit)):
             drafts.append(_Draft([hit]))
     return drafts
@@ -387,5 +414,20 @@ def find_instruments(doc: Document, parties: Sequence[Found], config: RulesConfi
               if _cooperative(doc, d, by_sentence) and _kept(d)]
     drafts.sort(key=lambda d: (d.background, d.hits[0].start))
     frame = frame_status(doc)
-    return [_to_model(doc, d, _parties_of(d, by_sentence, main), frame, config)
-            for d in drafts[:config.max_instruments]]
+    kept: list[tuple[_Draft, list[str]]] = []
+    for draft in drafts:
+        names = _parties_of(draft, by_sentence, main)
+        twin = next((d for d, n in kept if _twins(d, draft, n, names)), None)
+        if twin is not None:
+            twin.hits.extend(draft.hits)
+        else:
+            kept.append((draft, names))
+    return [_to_model(doc, d, names, frame, config)
+            for d, names in kept[:config.max_instruments]]
+
+
+def _twins(a: _Draft, b: _Draft, a_parties: list[str], b_parties: list[str]) -> bool:
+    """An unnamed instrument of the kind and parties of an earlier one is that one told
+    again ("a free trade deal" ... "the new trade deal")."""
+    return (b.title is None and b.acronym is None and a.kind == b.kind
+            and a.background == b.background and set(a_parties) == set(b_parties))

@@ -114,3 +114,14 @@ def test_past_figures_forecasts_and_claimed_effects_are_not_targets() -> None:
         "Economists said the deal could boost exports by $10 billion. "
         "This support will help the coast guard increase its capacity.\n")
     assert found == []
+
+
+def test_recitals_and_hopes_are_not_targets_but_committed_amounts_are() -> None:
+    found = _targets_of(
+        "Whereas, the Participants intend to support the supply of critical minerals. "
+        "Abe says he hopes the trade agreement will improve relations. "
+        "Across the four MOUs, the United States has committed almost $1.4 billion. "
+        "The Participants have decided to convene a ministerial within 180 days.\n")
+    assert len(found) == 2
+    assert any("$1.4 billion" in f for f in found)
+    assert any("ministerial" in f for f in found)

@@ -171,3 +171,19 @@ def test_framework_an_mou_provides_is_not_a_second_instrument() -> None:
             "together.\n")
     kinds = [i.kind for i in extract(Article(text=text)).instruments]
     assert kinds == ["mou"]
+
+
+def test_counted_plural_memo_and_final_declaration_are_found() -> None:
+    from summarizer.article import Article
+    from summarizer.rules import extract
+
+    text = ("China signed 14 agreements worth $1.9 billion with African governments. "
+            "The summit's final declaration was read by President Hu Jintao of China and "
+            "the leaders of Ethiopia and Egypt. One agreement lets China build roads in "
+            "Ethiopia. A memo of understanding on nuclear energy with Egypt is still under "
+            "negotiation.\n")
+    found = {(i.kind, i.title) for i in extract(Article(text=text)).instruments}
+    assert ("agreement", None) in found
+    assert ("joint_statement", None) in found
+    assert ("mou", None) in found
+    assert not any(title and title.startswith("One") for _, title in found)

@@ -32,7 +32,7 @@ STATUS_CUES: tuple[tuple[InstrumentStatus, re.Pattern[str]], ...] = (
         r"\b(?:sign(?:ed|s|ing)?|ink(?:ed|s)?|concluded|sealed|finali[sz]ed|struck"
         r"|entered into(?! force)|reached|adopted|hailed|welcomed the (?:signing|conclusion)"
         r"|agreed(?! to)|agreed to (?:a|an|the)|issued|exchanged|approved|clinched"
-        r"|complet(?:e|ed|ing) (?:the )?negotiations)\b"
+        r"|complet(?:e|ed|ing) (?:the )?negotiations|arrived at)\b"
         r"|\b(?:this|today['’]s|the present)\s+(?=(?:\w+\s+){0,2}?"
         r"(?:memorandum|mou|agreement|joint statement|statement|declaration|framework))",
     )),

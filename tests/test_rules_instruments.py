@@ -106,3 +106,84 @@ def test_talks_in_the_lead_set_the_status_of_uncued_mentions() -> None:
             "Officials described a growing partnership between Pakistan and Romania.")
     [partnership] = _instruments(text)
     assert (partnership.kind, partnership.status) == ("partnership", "under_discussion")
+
+
+def test_agreed_deal_is_signed_and_unfinished_mou_is_under_discussion() -> None:
+    from summarizer.article import Article
+    from summarizer.rules import extract
+
+    text = ("Japan and India agreed a free trade deal on Saturday in New Delhi. "
+            "A memorandum of understanding on civil nuclear energy between the two countries "
+            "is not completely finalized.\n")
+    statuses = {i.kind: i.status for i in extract(Article(text=text)).instruments}
+    assert statuses.get("agreement") == "signed"
+    assert statuses.get("mou") == "under_discussion"
+
+
+def test_talks_without_agreement_yield_no_unnamed_deal() -> None:
+    from summarizer.article import Article
+    from summarizer.rules import extract
+
+    text = ("Trade talks between the United States and India in Geneva collapsed on Tuesday "
+            "without an agreement on farm import rules. Both sides said negotiations would "
+            "resume next year.\n")
+    result = extract(Article(text=text, published="2008-07-29"))
+    assert not [i for i in result.instruments if i.kind == "agreement" and not i.title]
+
+
+def test_dated_earlier_agreement_is_background() -> None:
+    from summarizer.article import Article
+    from summarizer.rules import extract
+
+    text = ("The United States and South Korea are trying to finish a stalled trade deal "
+            "before their leaders meet next week.\n\nThe two countries reached a basic "
+            "agreement in April 2007, but implementation has been delayed.\n")
+    result = extract(Article(text=text, published="2010-11-03"))
+    earlier = [i for i in result.instruments if "2007" in i.evidence[0].quote]
+    assert earlier and all(i.background for i in earlier)
+
+
+def test_past_ability_is_not_a_plan() -> None:
+    from summarizer.rules.cues import modal_before
+
+    assert modal_before("we plan to ", len("we plan to "))
+    assert not modal_before("we were able to ", len("we were able to "))
+
+
+def test_named_apposition_and_repeated_unnamed_deal_are_one_instrument() -> None:
+    from summarizer.article import Article
+    from summarizer.rules import extract
+
+    text = ("Japan and Indonesia signed a trade deal in Jakarta on Monday. The agreement, "
+            "called the Economic Partnership Agreement, cuts tariffs. Business leaders in "
+            "Japan and Indonesia welcomed the new trade deal.\n")
+    agreements = [i for i in extract(Article(text=text)).instruments if i.kind == "agreement"]
+    assert len(agreements) == 1
+    assert agreements[0].title == "Economic Partnership Agreement"
+
+
+def test_framework_an_mou_provides_is_not_a_second_instrument() -> None:
+    from summarizer.article import Article
+    from summarizer.rules import extract
+
+    text = ("USAID and Makueni County signed a memorandum of understanding on Thursday. "
+            "This MOU provides a framework to guide how USAID and Makueni County work "
+            "together.\n")
+    kinds = [i.kind for i in extract(Article(text=text)).instruments]
+    assert kinds == ["mou"]
+
+
+def test_counted_plural_memo_and_final_declaration_are_found() -> None:
+    from summarizer.article import Article
+    from summarizer.rules import extract
+
+    text = ("China signed 14 agreements worth $1.9 billion with African governments. "
+            "The summit's final declaration was read by President Hu Jintao of China and "
+            "the leaders of Ethiopia and Egypt. One agreement lets China build roads in "
+            "Ethiopia. A memo of understanding on nuclear energy with Egypt is still under "
+            "negotiation.\n")
+    found = {(i.kind, i.title) for i in extract(Article(text=text)).instruments}
+    assert ("agreement", None) in found
+    assert ("joint_statement", None) in found
+    assert ("mou", None) in found
+    assert not any(title and title.startswith("One") for _, title in found)

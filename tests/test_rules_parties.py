@@ -149,3 +149,31 @@ def test_country_named_once_outside_any_cooperation_context_is_scenery() -> None
             "United Kingdom will cooperate on submarines. The commitment matters more after "
             "Russia’s invasion.")
     assert "Russia" not in _parties(text)
+
+
+def test_common_nouns_and_role_phrases_are_not_parties() -> None:
+    from summarizer.article import Article
+    from summarizer.rules import extract
+
+    text = ("The United States and Australia signed a critical minerals framework on "
+            "Monday.\n\n**General Provisions**\n\nThe Spokeswoman for the Ministry said "
+            "Australia and the United States will cooperate on mining.\n")
+    names = [p.name for p in extract(Article(text=text)).parties]
+    assert "Provisions" not in names
+    assert not any(n.startswith("Spokeswoman") for n in names)
+    assert {"United States", "Australia"} <= set(names)
+
+
+def test_acronym_joins_its_full_name() -> None:
+    from summarizer.rules.parties import Found, _merge_acronyms
+    from summarizer.rules.spans import Mention
+
+    def found(name: str, start: int) -> Found:
+        return Found(name=name, kind="government_body",
+                     mentions=(Mention(name=name, kind="government_body", start=start,
+                                       end=start + len(name), sentence=0),))
+
+    merged = _merge_acronyms([found("International Development Finance Corporation", 0),
+                              found("IDFC", 80)])
+    assert [f.name for f in merged] == ["International Development Finance Corporation"]
+    assert len(merged[0].mentions) == 2

@@ -52,3 +52,25 @@ def test_every_label_is_a_controlled_one() -> None:
             "satellites, climate, water, tourism, humanitarian aid and migration.")
     labels = _labels(text, RulesConfig(max_sectors=30))
     assert set(labels) == set(SECTOR_LABELS) - {"other"}
+
+
+def test_a_field_named_once_in_a_scope_sentence_counts() -> None:
+    from summarizer.article import Article
+    from summarizer.rules import extract
+
+    text = ("USAID and the Ministry of Foreign Affairs of the Republic of Korea signed a "
+            "memorandum of understanding on development cooperation. The MOU furthers "
+            "cooperation in economic development, the digital economy, health, and "
+            "education.\n")
+    labels = {s.label for s in extract(Article(text=text)).sectors}
+    assert {"health", "education and skills", "humanitarian and development"} <= labels
+
+
+def test_a_field_named_once_outside_a_scope_sentence_does_not() -> None:
+    from summarizer.article import Article
+    from summarizer.rules import extract
+
+    text = ("Japan and India signed a defense agreement on Saturday. Protesters gathered "
+            "outside a hospital nearby.\n")
+    labels = {s.label for s in extract(Article(text=text)).sectors}
+    assert "health" not in labels

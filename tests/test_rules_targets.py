@@ -90,3 +90,38 @@ def test_deadline_phrases_are_kept_as_stated() -> None:
     assert deadline("open by March 2023 at the latest") == "March 2023"
     assert deadline("later this year, the council will meet") == "later this year"
     assert deadline("no deadline here") is None
+
+
+def _targets_of(text: str) -> list[str]:
+    from summarizer.rules.config import RulesConfig
+    from summarizer.rules.sentences import split_sentences
+    from summarizer.rules.targets import find_targets
+
+    return [t.description for t in find_targets(split_sentences(text, None), RulesConfig())]
+
+
+def test_goals_written_with_aim_seek_and_set_a_target_are_found() -> None:
+    found = _targets_of(
+        "The two countries aim to double bilateral trade to $10 billion by 2030. "
+        "Kenya and the United States seek to conclude a trade agreement next year. "
+        "The partners set a target of 5,000 megawatts of new capacity by 2028.\n")
+    assert len(found) == 3
+
+
+def test_past_figures_forecasts_and_claimed_effects_are_not_targets() -> None:
+    found = _targets_of(
+        "Trade between the two countries totaled $66.7 billion in 2009. "
+        "Economists said the deal could boost exports by $10 billion. "
+        "This support will help the coast guard increase its capacity.\n")
+    assert found == []
+
+
+def test_recitals_and_hopes_are_not_targets_but_committed_amounts_are() -> None:
+    found = _targets_of(
+        "Whereas, the Participants intend to support the supply of critical minerals. "
+        "Abe says he hopes the trade agreement will improve relations. "
+        "Across the four MOUs, the United States has committed almost $1.4 billion. "
+        "The Participants have decided to convene a ministerial within 180 days.\n")
+    assert len(found) == 2
+    assert any("$1.4 billion" in f for f in found)
+    assert any("ministerial" in f for f in found)

@@ -30,7 +30,9 @@ _MODAL = rx(
 STATUS_CUES: tuple[tuple[InstrumentStatus, re.Pattern[str]], ...] = (
     ("signed", rx(
         r"\b(?:sign(?:ed|s|ing)?|ink(?:ed|s)?|concluded|sealed|finali[sz]ed|struck"
-        r"|entered into(?! force)|reached|adopted|hailed|welcomed the (?:signing|conclusion))\b"
+        r"|entered into(?! force)|reached|adopted|hailed|welcomed the (?:signing|conclusion)"
+        r"|agreed(?! to)|agreed to (?:a|an|the)|issued|exchanged|approved|clinched"
+        r"|complet(?:e|ed|ing) (?:the )?negotiations|arrived at)\b"
         r"|\b(?:this|today['’]s|the present)\s+(?=(?:\w+\s+){0,2}?"
         r"(?:memorandum|mou|agreement|joint statement|statement|declaration|framework))",
     )),
@@ -42,16 +44,35 @@ STATUS_CUES: tuple[tuple[InstrumentStatus, re.Pattern[str]], ...] = (
     )),
     ("under_discussion", rx(
         r"\b(?:explor\w+|discuss\w*|negotiat\w+|talks|consider(?:s|ed|ing)?|eyes|eyeing"
-        r"|mulls?|mulling|feasibility|possible|possibility|prospects?|potential)\b",
+        r"|mulls?|mulling|feasibility|possible|possibility|prospects?|potential"
+        r"|finali[sz]ing|being finali[sz]ed|under negotiation|stalled|deadlock\w*"
+        r"|stalemate|trying to|work(?:ing)? out)\b",
     )),
     ("implemented", rx(
-        r"\b(?:launch(?:ed|es|ing)?|operat(?:ing|ional|es)|in(?:to)? force|existing|established"
+        r"\b(?:launch(?:ed|es|ing)?|operat(?:ing|ional|es)|in(?:to)? force|in effect|existing"
+        r"|established"
         r"|(?-i:through)(?= (?:the |its |our )?[A-Z])"
         r"|ongoing|underway|continu(?:e|es|ed|ing)|part of|under|implement(?:ed|ing|ation)"
         r"|long-?standing|celebrated|began|begun|since (?:19|20)\d\d|build(?:s|ing)? on"
         r"|maintains?|held|hosted|renewed|announced|organi[sz]ed|convened|celebrat\w*)\b")),
 )
 """Each status with the words that signal it; the cue nearest a mention decides."""
+
+NEGATION = rx(
+    r"\b(?:not(?: yet| completely| fully| been)?|never|yet to(?: be)?|failed to|fail to"
+    r"|unable to|no longer|without|being|once)\s*$")
+"""Before a "signed" cue, these turn it into talks: "not completely finalized"."""
+
+NO_DEAL = rx(
+    r"\b(?:without (?:an? |any )?(?:agreement|deal|accord)|no (?:agreement|deal|accord)"
+    r"|(?:fail(?:ed|s)?|unable|refus(?:ed|es)) to (?:reach|agree|settle|conclude|sign)"
+    r"|collapsed|broke down|ended in deadlock|no progress)\b")
+"""A sentence that reports the absence of a deal: its unnamed deal is no instrument."""
+
+PAST_CONTEXT = rx(
+    r"\b(?:earlier|previous(?:ly)?|last (?:year|month|week)|(?:years|months) ago"
+    r"|once before|in the past|originally|which has expired|has expired|former)\b")
+"""Words that put a mention in the past: context, not the article's news."""
 
 BACKGROUND = rx(
     r"\b(?:part of|under|consistent with|in line with|aligns? with|aligned with"
@@ -68,17 +89,24 @@ FUTURE = rx(
     r"|later this (?:year|month)|by (?:the end of )?(?:19|20)\d\d|upcoming)\b")
 """Commitments and plans: what makes a sentence forward-looking."""
 
-FORECAST_ONLY = rx(r"\b(?:expected|projected|forecast|likely|estimated)\b")
+FORECAST_ONLY = rx(r"\b(?:expected|projected|forecast|likely|estimated|could|might)\b")
 
 PAST_STAT = rx(
     r"\b(?:has|have|had) (?:provided|invested|given|spent|helped|grown|reached|increased)"
     r"|\bsince (?:19|20)\d\d|\b(?:in|by) (?:19[5-9]\d|200\d|201\d)\b|\blast year\b"
-    r"|\bcontribut(?:es|ed) (?:less|more|about|around|nearly)")
+    r"|\bcontribut(?:es|ed) (?:less|more|about|around|nearly)"
+    r"|\b(?:totaled|totalled|stood at|stands at|grew|rose|fell|declined|was worth|topping"
+    r"|already (?:provided|invested|reached))\b")
+
+
+_PAST_ABILITY = rx(r"\b(?:was|were|had been) able to\s*$")
 
 
 def modal_before(text: str, pos: int) -> bool:
-    """True when the words just before ``pos`` make the next verb future or intended."""
-    return bool(_MODAL.search(text[max(0, pos - 40):pos]))
+    """True when the words just before ``pos`` make the next verb future or intended
+    ("we were able to complete" is past, not a plan)."""
+    before = text[max(0, pos - 40):pos]
+    return bool(_MODAL.search(before)) and not _PAST_ABILITY.search(before)
 
 
 _LIST_WORDS = frozenset({"the", "and", "of", "for", "on", "in", "a", "an", "to", "its",

@@ -71,11 +71,17 @@ def _domestic(summary: Summary, notes: list[DigestWarning]) -> RulesResult:
 DEFAULT_CONFIG = RulesConfig()
 
 
+def _year(published: str | None) -> int | None:
+    """The publication year, when the article gives a date ("2025-10-26T...")."""
+    head = (published or "")[:4]
+    return int(head) if head.isdigit() else None
+
+
 def extract(article: Article, config: RulesConfig = DEFAULT_CONFIG) -> RulesResult:
     """Digest one article with rules only: deterministic, offline, grounded by construction."""
     doc = split_sentences(article.text, article.title)
     found = find_parties(doc, config)
-    instruments = find_instruments(doc, found, config)
+    instruments = find_instruments(doc, found, config, _year(article.published))
     party_sentences = {m.sentence for f in found for m in f.mentions}
     summary, notes = summarize(doc, party_sentences, config)
     if not _is_cooperation(doc, found, instruments):

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from ..models import InstrumentKind, InstrumentStatus
 from .countries import country_at
-from .cues import BACKGROUND, STATUS_CUES, list_gap, modal_before
+from .cues import BACKGROUND, NEGATION, STATUS_CUES, list_gap, modal_before
 from .lexicon import FUNCTION_CAPS, words
 from .sentences import Sentence
 from .tokens import Token, parenthesized_acronym
@@ -25,7 +25,9 @@ from .tokens import Token, parenthesized_acronym
 Determiner = str  # "self" (this MoU), "definite" (the MoU), "indefinite", "generic"
 
 _KEYWORDS: tuple[tuple[str, InstrumentKind, bool], ...] = (
-    (r"memorand(?:um|a)\s+of\s+understanding", "mou", True),
+    (r"memo(?:rand(?:um|a))?\s+of\s+understanding", "mou", True),
+    (r"(?:final|leaders['’]?|summit)\s+(?:declaration|communiqu[eé])s?", "joint_statement",
+     True),
     (r"(?-i:M[Oo]Us?)", "mou", True),
     (r"joint\s+(?:statement|declaration|communiqu[eé])s?", "joint_statement", True),
     (r"statement|declaration", "joint_statement", False),
@@ -63,7 +65,8 @@ _VERB_VERB = re.compile(r"\b(?:to|will|would|shall|may|can|not)\s+$", re.IGNOREC
 _CREATING = re.compile(
     r"\b(?:sign\w*|ink\w*|launch\w*|establish\w*|creat\w*|form\w*|explor\w*|discuss\w*"
     r"|develop\w*|announc\w*|agree\w*|negotiat\w*|conclud\w*|propos\w*|set(?:ting)? up|forg\w+"
-    r"|unveil\w*|eyes|eyeing|build\w*|new|provid\w*|award\w*|extend\w*|approv\w*)\b"
+    r"|unveil\w*|eyes|eyeing|build\w*|new|provid\w*|award\w*|extend\w*|approv\w*|reach\w*"
+    r"|clinch\w*|seal\w*|struck|strike\w*)\b"
     r"(?:\W+\w+){0,4}\W*$", re.IGNORECASE)
 _NEXT_WORD = re.compile(r"\s+([A-Za-z]+)")
 _AFTER_NOUN = frozenset(words("""with to for of worth was is will agreement signed from that
@@ -227,7 +230,10 @@ def mention_status(sentence: Sentence, start: int, end: int,
             if distance > _MAX_CUE_DISTANCE or (best and best[0] <= distance):
                 continue
             found = status
-            if _creates(status, m.group(0)) and modal_before(sentence.text, m.start()):
+            if status == "signed" and NEGATION.search(sentence.text[max(0, m.start() - 30):
+                                                                     m.start()]):
+                found = "under_discussion"
+            elif _creates(status, m.group(0)) and modal_before(sentence.text, m.start()):
                 found = "proposed"
             best = (distance, found)
     return best[1] if best else None
@@ -344,7 +350,10 @@ def acronym_mentions(sentence: Sentence, acronyms: dict[str, InstrumentKind],
 
 def number_before(tokens: Sequence[Token], first: int) -> bool:
     """"signed two agreements": a plural with a count is still news."""
-    return first > 0 and tokens[first - 1].text.lower() in _NUMBERS
+    if first <= 0:
+        return False
+    word = tokens[first - 1].text.lower()
+    return word in _NUMBERS or (word.isdigit() and word != "1")
 
 
 def has_keyword(text: str) -> bool:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from ..models import Instrument, InstrumentKind, InstrumentStatus
 from .config import RulesConfig
-from .cues import COOPERATION, STATUS_CUES
+from .cues import COOPERATION, NO_DEAL, PAST_CONTEXT
 from .instrument_mentions import (
     InstrumentHit,
     acronym_mentions,
@@ -41,7 +41,12 @@ _LIST_KINDS: tuple[tuple[str, InstrumentKind], ...] = (
     ("partnership", "partnership"), ("grant", "grant"))
 _MARKUP = re.compile(r"<[^>]*>|\*\*|__")
 _HEADLINE_WORDS = frozenset(words("""President Minister Secretary Launches Announces Signs Sign Eyes
-Seeks Unveils Welcomes Hosts Meets Holds Agree Agrees Discuss Discusses Vice Prime"""))
+Seeks Unveils Welcomes Hosts Meets Holds Agree Agrees Discuss Discusses Vice Prime Seek Reach
+Reaches Close Closes End Ends Tackle Tackles Open Opens Leave Leaves Announce Strike Strikes Ink
+Inks Seal Seals Salvage Finish Boost Boosts Back Backs Push Pushes Approve Approves Ratify
+Ratifies Launch Want Wants Urge Urges Plan Plans Set Sets Win Wins Mark Marks Host Visit Visits
+Meet Secures Secure Advancing Advance Advances Strengthening Strengthen Strengthens Supporting
+Support Supports Building Build Builds Deepen Deepens Expand Expands"""))
 """Words that make a title-case headline a sentence, not an instrument's name."""
 _MAX_PARTIES = 8
 _SPACE = re.compile(r"\s+")
@@ -50,6 +55,10 @@ _SPACE = re.compile(r"\s+")
 @dataclass
 class _Draft:
     hits: list[InstrumentHit] = field(default_factory=list)
+    past: bool = False
+    """Every mention sits in a sentence about the past ("an earlier agreement")."""
+    no_deal: bool = False
+    """Every mention sits in a sentence reporting that no deal was reached."""
 
     @property
     def kind(self) -> InstrumentKind:
@@ -67,11 +76,13 @@ class _Draft:
 
     @property
     def status(self) -> InstrumentStatus | None:
+        if self.no_deal:
+            return "under_discussion"
         return next((h.status for h in self.hits if h.status), None)
 
     @property
     def background(self) -> bool:
-        return 2 * sum(h.background for h in self.hits) >= len(self.hits)
+        return self.past or 2 * sum(h.background for h in self.hits) >= len(self.hits)
 
     @property
     def last_sentence(self) -> int:
@@ -143,15 +154,42 @@ def _outside(hits: Sequence[InstrumentHit], blocked: Sequence[tuple[int, int]]
     return [h for h in hits if not any(s <= h.start and h.end <= e for s, e in blocked)]
 
 
+_NAMED_AS = re.compile(r"\b(?:called|known as|dubbed|named|titled|entitled)\s+(?:the\s+)?"
+                       r"[\"“‘']?$", re.IGNORECASE)
+
+
+def _apposed(doc: Document, drafts: Sequence[_Draft], hit: InstrumentHit) -> _Draft | None:
+    """"The agreement, called the Economy Partnership Agreement": the name given to the
+    instrument just mentioned, not a second one."""
+    sentence = doc.sentences[hit.sentence] if hit.sentence >= 0 else None
+    if sentence is None or not hit.title:
+        return None
+    if not _NAMED_AS.search(doc.text[max(sentence.start, hit.start - 40):hit.start]):
+        return None
+    return next((d for d in reversed(drafts) if d.last_sentence == hit.sentence), None)
+
+
+def _describes_document(hits: Sequence[InstrumentHit], hit: InstrumentHit) -> bool:
+    """"This MOU provides a framework to guide ...": an unnamed weak keyword in a sentence
+    about a document instrument describes that document."""
+    return not hit.strong and any(
+        h.sentence == hit.sentence and h.end <= hit.start and h.strong and h.is_document
+        and h.kind != "joint_statement" for h in hits)
+
+
 def _merge(doc: Document, hits: Sequence[InstrumentHit]) -> list[_Draft]:
     drafts: list[_Draft] = []
     for hit in sorted(hits, key=lambda h: h.start):
         named = hit.title or hit.acronym or hit.acronym_ref
         target = next((d for d in drafts if _same_name(d, hit)), None) if named else None
+        if target is None and hit.title:
+            target = _apposed(doc, drafts, hit)
         if target is None and not hit.title:
             target = _referent(drafts, hit)
         if target is not None:
             target.hits.append(hit)
+        elif not named and _describes_document(hits, hit):
+            continue
         elif _qualifies(hit, _counted(doc, hit)):
             drafts.append(_Draft([hit]))
     return drafts
@@ -317,13 +355,41 @@ def _cooperative(doc: Document, draft: _Draft, by_sentence: dict[int, list[str]]
 
 
 def frame_status(doc: Document) -> InstrumentStatus | None:
-    """Talks the lead sentence reports ("are exploring ..."): the status of mentions
-    without a cue of their own."""
+    """What the lead sentence reports ("have signed", "are exploring", "talks collapsed"):
+    the status of news mentions without a cue of their own."""
     for sentence in doc.content[:1]:
-        for status, pattern in STATUS_CUES:
-            if status == "under_discussion" and pattern.search(sentence.text):
-                return status
+        if NO_DEAL.search(sentence.text):
+            return "under_discussion"
+        return mention_status(sentence, sentence.start, sentence.start, clause_only=False)
     return None
+
+
+_YEAR_BEFORE = re.compile(r"\b(?:in|since|of|from)\s+(?:[A-Z][a-z]+\s+(?:\d{1,2},?\s+)?)?"
+                          r"((?:19|20)\d\d)\b")
+
+
+def _in_past(doc: Document, sentence: int, year: int | None) -> bool:
+    """The sentence puts what it names before the article: "which has expired", "an
+    earlier agreement", "reached a basic agreement in April 2007" (in a 2010 story)."""
+    text = doc.sentences[sentence].text
+    if PAST_CONTEXT.search(text):
+        return True
+    return year is not None and any(int(m.group(1)) < year for m in _YEAR_BEFORE.finditer(text))
+
+
+def _context(doc: Document, draft: _Draft, year: int | None) -> _Draft:
+    """Mark a draft told only in the past, or only in sentences saying no deal was made."""
+    if any(h.determiner == "self" or h.sentence < 0 for h in draft.hits):
+        return draft
+    sentences = {h.sentence for h in draft.hits}
+    draft.past = all(_in_past(doc, i, year) for i in sentences)
+    draft.no_deal = all(NO_DEAL.search(doc.sentences[i].text) for i in sentences)
+    return draft
+
+
+def _kept(draft: _Draft) -> bool:
+    """An unnamed deal the text says was not reached is no instrument."""
+    return not (draft.no_deal and draft.title is None and draft.acronym is None)
 
 
 def _to_model(doc: Document, draft: _Draft, parties: list[str], frame: InstrumentStatus | None,
@@ -336,15 +402,32 @@ def _to_model(doc: Document, draft: _Draft, parties: list[str], frame: Instrumen
         evidence=evidence_for(doc, spans, config.max_quote_chars, config.max_evidence))
 
 
-def find_instruments(doc: Document, parties: Sequence[Found],
-                     config: RulesConfig) -> list[Instrument]:
-    """Instruments of the article: the news first, then context, at most the configured."""
+def find_instruments(doc: Document, parties: Sequence[Found], config: RulesConfig,
+                     year: int | None = None) -> list[Instrument]:
+    """Instruments of the article: the news first, then context, at most the configured.
+    ``year`` (of publication) lets a dated earlier event count as context."""
     by_sentence = _sentence_parties(parties)
     main = _main_countries(parties)
     blocked = [(m.start, m.end) for p in parties if p.kind != "country" for m in p.mentions]
     hits = _outside(find_hits(doc), blocked)
-    drafts = [d for d in _merge(doc, hits) if _cooperative(doc, d, by_sentence)]
+    drafts = [d for d in (_context(doc, d, year) for d in _merge(doc, hits))
+              if _cooperative(doc, d, by_sentence) and _kept(d)]
     drafts.sort(key=lambda d: (d.background, d.hits[0].start))
     frame = frame_status(doc)
-    return [_to_model(doc, d, _parties_of(d, by_sentence, main), frame, config)
-            for d in drafts[:config.max_instruments]]
+    kept: list[tuple[_Draft, list[str]]] = []
+    for draft in drafts:
+        names = _parties_of(draft, by_sentence, main)
+        twin = next((d for d, n in kept if _twins(d, draft, n, names)), None)
+        if twin is not None:
+            twin.hits.extend(draft.hits)
+        else:
+            kept.append((draft, names))
+    return [_to_model(doc, d, names, frame, config)
+            for d, names in kept[:config.max_instruments]]
+
+
+def _twins(a: _Draft, b: _Draft, a_parties: list[str], b_parties: list[str]) -> bool:
+    """An unnamed instrument of the kind and parties of an earlier one is that one told
+    again ("a free trade deal" ... "the new trade deal")."""
+    return (b.title is None and b.acronym is None and a.kind == b.kind
+            and a.background == b.background and set(a_parties) == set(b_parties))

@@ -311,5 +311,6 @@ FUNCTION_CAPS: frozenset[str] = frozenset(words("""
 The A An This That These Those Its Their Our His Her Both Each Every Under In On At By For
 With From Through As And Of To When While After Before Since During If But Or Today
 Pursuant Building According Also Following Between Among Within Without Including Once
+One Two Three Four Five Six Seven Eight Nine Ten Another Several Many Some
 """))
 """Capitalised function words that start sentences but never start a name."""

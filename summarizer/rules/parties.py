@@ -8,6 +8,7 @@ together (Russia in "Russia's invasion of Ukraine"), is left out as scenery.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from ..models import Party, PartyKind
 from .config import RulesConfig
 from .countries import country_at, country_mentions
 from .cues import COOPERATION
+from .lexicon import words
 from .orgs import alias_mentions, org_mentions
 from .people import merge_people, people_mentions, surname_mentions
 from .sentences import Document
@@ -97,6 +99,55 @@ def _relevant(doc: Document, found: Found, config: RulesConfig) -> bool:
     return False
 
 
+_ROLE_WORDS = frozenset(w.casefold() for w in words("""Spokeswoman Spokesman Spokesperson
+Minister Secretary Director Ambassador Chairman Chairwoman Chair Envoy Adviser Advisor Governor
+Deputy Official Officials President Premier Chancellor Delegation Head Chief Commissioner
+Representative Undersecretary Counselor"""))
+_ROLE_LINKS = frozenset({"for", "of", "to", "general"})
+_NOUN_ENDING = re.compile(r"(?:tions|sions|ments|ities|nesses|ances|ences|ures|ships|isms|ies"
+                          r"|ings)$")
+_STOP_INITIALS = frozenset({"of", "the", "and", "for", "on", "in", "&", "u.s.", "us"})
+
+
+def _name_shaped(found: Found) -> bool:
+    """A name, not a capitalised common noun ("Provisions", "Policies") or a role phrase
+    ("Spokeswoman for the Ministry", "Minister of Finance")."""
+    tokens = found.name.split()
+    if not tokens or found.kind == "country":
+        return True
+    first = tokens[0].casefold()
+    if found.kind == "person" and any(t.casefold().strip(",.") in _ROLE_WORDS for t in tokens):
+        return False
+    if first in _ROLE_WORDS and len(tokens) > 1 and tokens[1].casefold() in _ROLE_LINKS:
+        return False
+    single = len(tokens) == 1 and not found.name.isupper()
+    return not (single and _NOUN_ENDING.search(found.name.casefold()))
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[A-Za-z][\w'’.-]*", name)
+                   if w.casefold() not in _STOP_INITIALS).upper()
+
+
+def _merge_acronyms(found: Sequence[Found]) -> list[Found]:
+    """An acronym party ("DFC") joins the full name whose initials it is ("U.S. International
+    Development Finance Corporation"), so one organisation is one party."""
+    out = list(found)
+    for f in list(out):
+        if f.kind == "person" or not f.name.isupper() or len(f.name) < 2:
+            continue
+        target = next((g for g in out if g is not f and g.kind != "person"
+                       and len(g.name.split()) >= 2 and _initials(g.name) == f.name), None)
+        if target is None:
+            continue
+        merged = Found(name=target.name, kind=target.kind,
+                       mentions=tuple(sorted((*target.mentions, *f.mentions),
+                                             key=lambda m: m.start)),
+                       role=target.role or f.role, country=target.country or f.country)
+        out = [merged if g is target else g for g in out if g is not f]
+    return out
+
+
 def find_parties(doc: Document, config: RulesConfig) -> list[Found]:
     """Every party the rules find, countries first, then by first mention."""
     named = country_mentions(doc)
@@ -105,7 +156,8 @@ def find_parties(doc: Document, config: RulesConfig) -> list[Found]:
     pattern_names = {_key(m.name) for m in orgs}
     kept = [f for f in table if _key(f.name) in pattern_names or _relevant(doc, f, config)]
     people = [_found(g) for g in surname_mentions(doc, merge_people(people_mentions(doc)))]
-    return sorted([*kept, *people], key=lambda f: (_KIND_ORDER[f.kind], f.first))
+    found = _merge_acronyms([f for f in (*kept, *people) if _name_shaped(f)])
+    return sorted(found, key=lambda f: (_KIND_ORDER[f.kind], f.first))
 
 
 def to_party(doc: Document, found: Found, config: RulesConfig) -> Party:

@@ -103,7 +103,9 @@ _TAXONOMY: dict[SectorLabel, tuple[str, str]] = {
         r"sports?"),
     "humanitarian and development": (
         r"humanitarian|development assistance|foreign assistance|bilateral assistance"
-        r"|disasters?|disaster relief|poverty|refugees?|developing countries|democra\w*",
+        r"|disasters?|disaster relief|poverty|refugees?|developing countries|democra\w*"
+        r"|development cooperation|development partnership|development objectives?"
+        r"|self-reliance|devolution",
         r"assistance|aid|resilience|governance"),
     "labour and migration": (
         r"labou?r|workers?|migration|migrants?|visas?|seafarers|employment|jobs",
@@ -168,10 +170,21 @@ def _hits(doc: Document, readable: set[int]) -> dict[SectorLabel, dict[bool, dic
     return out
 
 
+_SCOPE = re.compile(
+    r"\b(?:co-?operation|collaboration|partnership|agreements?|understanding|MOUs?|pacts?)"
+    r" (?:in|on|across)\b"
+    r"|\b(?:areas?|sectors?|fields?) (?:of|such as|including|like)\b|\bcover(?:s|ed|ing)?\b"
+    r"|\bfocus(?:es|ed|ing)? on\b|\bpriorit(?:y|ies) (?:include|are)\b", re.IGNORECASE)
+"""A sentence that says what the cooperation covers ("cooperation in health and education")."""
+
+
 def _weight(sentence: Sentence) -> float:
     """Context (history, what a project is part of) counts half: "The first phase of CPEC,
-    launched in 2015, focused on power and transport projects"."""
-    return 0.5 if BACKGROUND.search(sentence.text) or PAST_STAT.search(sentence.text) else 1.0
+    launched in 2015, focused on power and transport projects". A sentence that states the
+    scope of the cooperation counts one and a half: a wire story may name a field once."""
+    if BACKGROUND.search(sentence.text) or PAST_STAT.search(sentence.text):
+        return 0.5
+    return 1.5 if _SCOPE.search(sentence.text) else 1.0
 
 
 def _label_score(doc: Document, hits: dict[bool, dict[int, tuple[int, int]]],

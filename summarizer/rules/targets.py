@@ -38,12 +38,20 @@ facilitate finali[sz]e sign implement increase improve accelerate share coordina
 conduct explore train upgrade remove eliminate reduce recogni[sz]e allow accept adopt
 prioriti[sz]e secure help enable align harmoni[sz]e contribute participate lay connect set
 mobili[sz]e focus consult engage offer extend fund finance construct complete ensure protect
-combat counter phase initiate refocus double triple""")
+combat counter phase initiate refocus double triple exchange co-invest import export supply
+buy purchase sell transfer begin start resume return send give boost cut lower raise monitor
+evaluate design reform study take grow reach achieve convene host organi[sz]e negotiate
+conclude""")
 COMMITMENT = rx(
-    r"\b(?:will|shall|intends? to|intend(?:ed)? to|plans? to|aims? to|commit(?:s|ted)? to"
-    r"|seeks? to|agreed to|pledged? to|(?:is|are) set to)"
-    r"(?: (?:also|jointly|further|continue to|work to|now|soon|closely|be able to))*"
-    r" (?:" + "|".join(_ACTIONS) + r")\w*\b")
+    r"\b(?:will|shall|intends? to|intend(?:ed)? to|plans? to|aims? to|aiming to|commit(?:s|ted)?"
+    r" to|seeks? to|seeking to|agreed to|pledged? to|(?:is|are) set to|(?:is|are) to"
+    r"|(?:goal|aim|objective|target) (?:is|was) to|with the (?:goal|aim) of|decided to"
+    r"|(?:are|is) taking (?:steps|measures) to)"
+    r"(?: (?:also|jointly|further|continue to|work to|now|soon|closely|be able to|regularly"
+    r"|together|quickly|fully|gradually|swiftly|significantly|substantially|strive to|help))*"
+    r" (?:" + "|".join(_ACTIONS) + r")\w*\b"
+    r"|\bset (?:a |an |the )?(?:\w+ )?(?:target|goal) of\b|\btargets? of\b"
+    r"|\b(?:has|have) (?:committed|pledged)\b|\bco-invest\w*")
 _INTENT = rx(r"\b(?:intent|intention|commitment|committed|pledge|aim|goal)s?\b")
 _CLAUSE_BREAK = re.compile(
     r";|\s[–—]\s|:\s|,\s(?=(?:with|which|while|whereas|underscoring|reflecting|including"
@@ -106,8 +114,20 @@ def _value(text: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+_EFFECT = rx(r"^\W*(?:this|these|that|it|which|such)\b(?: \w+){0,3}? (?:will|would|could|can)"
+             r"(?: also| further)? (?:help|enable|allow|ensure|benefit|make|give|serve|create"
+             r"|lead|open)\b")
+"""What a measure will do for someone ("This will enable ...") is a claimed effect."""
+_NOT_A_PLEDGE = rx(r"^\W*(?:whereas|recogni[sz]ing|noting|desiring|considering)\b"
+                   r"|\b(?:hopes?|believes?|is confident|are confident|thinks?)\b")
+"""A recital ("Whereas, ...") or a hope someone voices is no commitment."""
+
+
 def _forward(text: str) -> bool:
-    """A plan or commitment, not a forecast or a past figure."""
+    """A plan or commitment, not a forecast, a claimed effect, a recital, a hope or a
+    past figure."""
+    if _EFFECT.search(text) or _NOT_A_PLEDGE.search(text):
+        return False
     committed = COMMITMENT.search(text) is not None
     if not (committed or FUTURE.search(text)):
         return False

@@ -22,7 +22,6 @@ from .grounding import (
     GroundingConfig,
     ground_draft,
     merge_rounds,
-    reask_message,
 )
 from .models import (
     INSTRUMENT_KINDS,
@@ -41,6 +40,7 @@ from .models import (
     Target,
 )
 from .prompts import FENCE, FENCE_END, Prompt, fence, get_prompt
+from .reask import reask_message
 
 if TYPE_CHECKING:
     import openai

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from ..models import Instrument, InstrumentKind, InstrumentStatus
+from ..text import text_key
 from .config import RulesConfig
 from .cues import COOPERATION, STATUS_CUES
 from .instrument_mentions import (
@@ -44,7 +45,6 @@ _HEADLINE_WORDS = frozenset(words("""President Minister Secretary Launches Annou
 Seeks Unveils Welcomes Hosts Meets Holds Agree Agrees Discuss Discusses Vice Prime"""))
 """Words that make a title-case headline a sentence, not an instrument's name."""
 _MAX_PARTIES = 8
-_SPACE = re.compile(r"\s+")
 
 
 @dataclass
@@ -79,7 +79,7 @@ class _Draft:
 
 
 def _title_key(title: str) -> str:
-    return _SPACE.sub(" ", title.casefold()).removeprefix("the ")
+    return text_key(title)
 
 
 def _qualifies(hit: InstrumentHit, tokens_first_has_number: bool) -> bool:

@@ -305,7 +305,9 @@ def _country_codes() -> dict[str, str]:
 @cache
 def _name_aliases() -> dict[str, str]:
     """Cleaned alias → cleaned canonical name: every country spelling, plus a few others."""
-    table = {k: _clean(country_name(code)) for k, code in _country_codes().items()}
+    codes = _country_codes()
+    canonical = {code: _clean(country_name(code)) for code in set(codes.values())}
+    table = {k: canonical[code] for k, code in codes.items()}
     table.update({_clean(k): _clean(v) for k, v in _OTHER_ALIASES.items()})
     return table
 

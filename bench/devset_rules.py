@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from summarizer.article import Article
-from summarizer.evaluation.scoring import format_report, score_all
+from summarizer.evaluation.format import format_report
+from summarizer.evaluation.scoring import score_all
 from summarizer.rules import RULES_VERSION, extract
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,8 +4,9 @@
   at ``chars_per_token``), preferring paragraph, then sentence, then word boundaries.
 * Each chunk is digested as its own article, so its evidence offsets index into the chunk.
 * :func:`merge` shifts every offset by the chunk's start (so it indexes the whole article
-  again), dedupes parties, instruments, sectors and targets by normalized name, keeps all
-  their evidence (the overlap's duplicates once), and sums usage and attempts.
+  again), dedupes parties, instruments, sectors and targets by their ``key()`` (a party's
+  normalized name, an instrument's kind and title, ...), keeps all their evidence (the
+  overlap's duplicates once), and sums usage and attempts.
 
 :func:`digest_long` decides: whole when the article fits the budget, else chunked; and when
 the server still says the context is too long, it halves the chunk size and tries again.
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -34,6 +34,7 @@ from .models import (
     Target,
     Usage,
 )
+from .text import text_key, unique_names
 
 DigestFn = Callable[[Article], Awaitable[Digest]]
 _T = TypeVar("_T", Party, Instrument, Sector, Target)
@@ -177,16 +178,6 @@ def _word_start(text: str, at: int, lowest: int, end: int) -> int:
 # --------------------------------------------------------------------------- merge
 
 
-def normalize_name(name: str) -> str:
-    """``The  Ministry of Energy`` and ``ministry of energy`` are the same party."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    words = re.sub(r"[^\w\s]", " ", text).split()
-    if words and words[0] == "the":
-        words = words[1:]
-    return " ".join(words)
-
-
 def _shift(evidence: Iterable[Evidence], offset: int) -> list[Evidence]:
     return [ev.model_copy(update={"start": ev.start + offset, "end": ev.end + offset})
             for ev in evidence]
@@ -205,32 +196,6 @@ def _first(*values: str | None) -> str | None:
     return next((v for v in values if v is not None), None)
 
 
-def _names(*groups: Iterable[str]) -> list[str]:
-    seen: dict[str, str] = {}
-    for group in groups:
-        for name in group:
-            seen.setdefault(normalize_name(name), name)
-    return list(seen.values())
-
-
-def _party_key(p: Party) -> Hashable:
-    return normalize_name(p.name)
-
-
-def _instrument_key(i: Instrument) -> Hashable:
-    if i.title:
-        return (i.kind, normalize_name(i.title))
-    return (i.kind, frozenset(normalize_name(p) for p in i.parties))
-
-
-def _sector_key(s: Sector) -> Hashable:
-    return s.label
-
-
-def _target_key(t: Target) -> Hashable:
-    return normalize_name(t.description)
-
-
 def _combine(a: _T, b: _T) -> _T:
     """One item from two sightings: the first's fields, gaps filled from the second."""
     update: dict[str, object] = {"evidence": _union(a.evidence, b.evidence)}
@@ -238,7 +203,7 @@ def _combine(a: _T, b: _T) -> _T:
         update |= {"role": _first(a.role, b.role), "country": _first(a.country, b.country)}
     elif isinstance(a, Instrument) and isinstance(b, Instrument):
         update |= {"title": _first(a.title, b.title), "date": _first(a.date, b.date),
-                   "parties": _names(a.parties, b.parties),
+                   "parties": unique_names(a.parties, b.parties),
                    "background": a.background and b.background}
     elif isinstance(a, Target) and isinstance(b, Target):
         update |= {"value": _first(a.value, b.value), "unit": _first(a.unit, b.unit),
@@ -246,10 +211,10 @@ def _combine(a: _T, b: _T) -> _T:
     return a.model_copy(update=update)
 
 
-def _dedupe(items: Iterable[_T], key: Callable[[_T], Hashable]) -> list[_T]:
+def _dedupe(items: Iterable[_T]) -> list[_T]:
     merged: dict[Hashable, _T] = {}
     for item in items:
-        k = key(item)
+        k = item.key()
         merged[k] = _combine(merged[k], item) if k in merged else item
     return list(merged.values())
 
@@ -265,7 +230,7 @@ def _bullets(summaries: Sequence[Summary]) -> list[str]:
     for i in range(depth):
         for s in summaries:
             if i < len(s.bullets) and len(seen) < MAX_BULLETS:
-                seen.setdefault(normalize_name(s.bullets[i]), s.bullets[i])
+                seen.setdefault(text_key(s.bullets[i]), s.bullets[i])
     return list(seen.values())
 
 
@@ -304,16 +269,16 @@ def merge(article: Article, parts: Sequence[tuple[Chunk, Digest]], note: str = "
         raise ConfigError("merge() needs at least one chunk digest")
     digests = [d for _, d in parts]
 
-    def gather(pick: Callable[[Digest], list[_T]], key: Callable[[_T], Hashable]) -> list[_T]:
-        return _dedupe((i for c, d in parts for i in _shifted(pick(d), c.start)), key)
+    def gather(pick: Callable[[Digest], list[_T]]) -> list[_T]:
+        return _dedupe(i for c, d in parts for i in _shifted(pick(d), c.start))
 
     return Digest(
         article=article.info(),
         summary=_summary(parts),
-        parties=gather(lambda d: d.parties, _party_key),
-        instruments=gather(lambda d: d.instruments, _instrument_key),
-        sectors=gather(lambda d: d.sectors, _sector_key),
-        targets=gather(lambda d: d.targets, _target_key),
+        parties=gather(lambda d: d.parties),
+        instruments=gather(lambda d: d.instruments),
+        sectors=gather(lambda d: d.sectors),
+        targets=gather(lambda d: d.targets),
         provenance=_provenance(digests),
         warnings=_warnings(article, digests,
                            note or f"Digested in {len(parts)} overlapping chunks and merged."),

@@ -4,7 +4,7 @@ Whatever produced the items (a model's grounded draft, the offline rules), the s
 rules hold:
 
 * no evidence may lie in a passage that gives instructions to a language model (a possible
-  prompt injection, found by ``grounding.injection_spans``): such spans are removed, and an
+  prompt injection, found by ``injection.injection_spans``): such spans are removed, and an
   item left with no evidence is dropped with a warning;
 * no summary bullet may repeat such a passage.
 
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
-from .grounding import injection_spans
+from .injection import injection_spans
 from .models import DigestWarning, Evidence, Instrument, Party, Sector, Summary, Target
 
 Span = tuple[int, int]

@@ -7,15 +7,22 @@ Two families of models live here:
 * the **draft** models (``DigestDraft`` and its parts): what a language model is asked
   to return. Drafts carry evidence as bare quotes; grounding turns them into digest items
   with verified character offsets (see ``summarizer.grounding``).
+
+Every item, digest or draft, has a ``key()``: two items with the same key are the same
+party, instrument, sector or target, however spelled (see ``summarizer.text``). Merging
+chunks and grounding rounds dedupes by it.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Hashable
 from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .text import instrument_key, name_key, text_key
 
 SCHEMA_VERSION = "2"
 
@@ -102,6 +109,11 @@ class Party(_Model):
     country: str | None = None
     evidence: list[Evidence]
 
+    def key(self) -> str:
+        """The party's identity: its name's key ("U.S." = "United States")."""
+        return name_key(self.name)
+
+
 
 class Instrument(_Model):
     kind: InstrumentKind
@@ -112,10 +124,19 @@ class Instrument(_Model):
     background: bool = Field(default=False, description="Mentioned only as context.")
     evidence: list[Evidence]
 
+    def key(self) -> Hashable:
+        """The instrument's identity: kind and title, or kind and parties when untitled."""
+        return instrument_key(self.kind, self.title, self.parties)
+
+
 
 class Sector(_Model):
     label: SectorLabel
     evidence: list[Evidence]
+
+    def key(self) -> str:
+        return self.label
+
 
 
 class Target(_Model):
@@ -124,6 +145,11 @@ class Target(_Model):
     unit: str | None = None
     deadline: str | None = None
     evidence: list[Evidence]
+
+    def key(self) -> str:
+        """The target's identity: its description's words."""
+        return text_key(self.description)
+
 
 
 class ArticleInfo(_Model):
@@ -220,6 +246,11 @@ class DraftParty(BaseModel):
     country: str | None = Field(default=None, max_length=80)
     evidence: list[str] = _QUOTES
 
+    def key(self) -> str:
+        """The party's identity: its name's key ("U.S." = "United States")."""
+        return name_key(self.name)
+
+
 
 class DraftInstrument(BaseModel):
     kind: InstrumentKind
@@ -229,10 +260,19 @@ class DraftInstrument(BaseModel):
     date: str | None = Field(default=None, max_length=40)
     evidence: list[str] = _QUOTES
 
+    def key(self) -> Hashable:
+        """The instrument's identity: kind and title, or kind and parties when untitled."""
+        return instrument_key(self.kind, self.title, self.parties)
+
+
 
 class DraftSector(BaseModel):
     label: SectorLabel
     evidence: list[str] = _QUOTES
+
+    def key(self) -> str:
+        return self.label
+
 
 
 class DraftTarget(BaseModel):
@@ -243,6 +283,11 @@ class DraftTarget(BaseModel):
     unit: str | None = Field(default=None, max_length=80)
     deadline: str | None = Field(default=None, max_length=40)
     evidence: list[str] = _QUOTES
+
+    def key(self) -> str:
+        """The target's identity: its description's words."""
+        return text_key(self.description)
+
 
 
 _SCHEMA_CACHE: dict[Any, dict[str, Any]] = {}

@@ -34,7 +34,6 @@ from .grounding import (
     GroundingConfig,
     ground_draft,
     merge_rounds,
-    reask_message,
     worth_reasking,
 )
 from .guard import Extraction, guard
@@ -52,6 +51,7 @@ from .models import (
     Usage,
 )
 from .prompts import FENCE, FENCE_END, Prompt, fence, get_prompt
+from .reask import reask_message
 from .rules.config import RulesConfig
 
 if TYPE_CHECKING:

@@ -12,7 +12,6 @@ from summarizer.chunking import (
     digest_long,
     estimate_tokens,
     merge,
-    normalize_name,
     split,
 )
 from summarizer.errors import ContextLengthError
@@ -80,11 +79,6 @@ def test_output_tokens_are_lowered_only_as_far_as_the_window_needs() -> None:
     assert config.output_tokens(4_096, 700, short, 2048) == 2048
     assert config.output_tokens(4_096, 700, long, 2048) == 4_096 - 700 - 2_000 - 64
     assert config.output_tokens(None, 700, long, 2048) == 2048
-
-
-def test_normalize_name() -> None:
-    assert normalize_name("The  Ministry of Energy,") == normalize_name("ministry of energy")
-    assert normalize_name("Türkiye") == "turkiye"
 
 
 # --------------------------------------------------------------------------- a fake model
@@ -217,3 +211,26 @@ def test_merge_dedupes_by_normalized_name_and_fills_gaps() -> None:
         for ev in item.evidence:
             assert whole[ev.start:ev.end] == ev.quote
     assert merged.provenance.attempts == 2
+
+
+def test_merge_dedupes_spellings_of_one_party_and_untitled_instruments_by_parties() -> None:
+    whole = "U.S. and India met. The United States and India signed an MoU. Japan too."
+    cut = whole.index("The United")
+    prov = Provenance(backend="llm", model="m", created_at="t", attempts=1)
+
+    def digest(text: str, name: str, parties: list[str]) -> Digest:
+        return Digest(article=Article(text=text).info(),
+                      summary=Summary(headline="H", one_line="L", bullets=[]),
+                      parties=[Party(name=name, kind="country", evidence=[_ev(text, name)])],
+                      instruments=[Instrument(kind="mou", status="signed", parties=parties,
+                                              evidence=[_ev(text, "India")])],
+                      provenance=prov)
+
+    a = digest(whole[:cut], "U.S.", ["U.S.", "India"])
+    b = digest(whole[cut:], "United States", ["India", "United States"])
+    c = digest(whole[cut:], "Japan", ["Japan"])
+    parts = [(Chunk(0, cut), a), (Chunk(cut, len(whole)), b), (Chunk(cut, len(whole)), c)]
+    merged = merge(Article(text=whole), parts)
+    assert [p.name for p in merged.parties] == ["U.S.", "Japan"]
+    assert [e.quote for e in merged.parties[0].evidence] == ["U.S.", "United States"]
+    assert [i.parties for i in merged.instruments] == [["U.S.", "India"], ["Japan"]]

@@ -42,7 +42,9 @@ from ..errors import ConfigError, InputError, SummarizerError
 from ..llm.events import observe_calls
 from ..models import Digest, Usage
 from ..pipeline import Summarizer, SummarizerConfig
-from .scoring import EvalReport, MatchConfig, format_report, score_all
+from .format import format_report
+from .match import MatchConfig
+from .scoring import EvalReport, score_all
 
 log = logging.getLogger("summarizer.evaluation.runner")
 

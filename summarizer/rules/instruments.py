@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from ..models import Instrument, InstrumentKind, InstrumentStatus
+from ..text import text_key
 from .config import RulesConfig
 from .cues import COOPERATION, NO_DEAL, PAST_CONTEXT
 from .instrument_mentions import (
@@ -49,7 +50,6 @@ Meet Secures Secure Advancing Advance Advances Strengthening Strengthen Strength
 Support Supports Building Build Builds Deepen Deepens Expand Expands"""))
 """Words that make a title-case headline a sentence, not an instrument's name."""
 _MAX_PARTIES = 8
-_SPACE = re.compile(r"\s+")
 
 
 @dataclass
@@ -90,7 +90,7 @@ class _Draft:
 
 
 def _title_key(title: str) -> str:
-    return _SPACE.sub(" ", title.casefold()).removeprefix("the ")
+    return text_key(title)
 
 
 def _qualifies(hit: InstrumentHit, tokens_first_has_number: bool) -> bool:

@@ -1,4 +1,5 @@
-"""Word lists the rules read: country aliases, demonyms, capitals, known organisations.
+"""Word lists the rules read: country aliases (from ``summarizer.text``), demonyms, capitals,
+known organisations.
 
 Everything here is plain data; ``names.py`` turns it into one lookup table. Keys are
 written as they appear in text (case matters: "US" is a country, "us" is not); hyphens
@@ -16,46 +17,6 @@ def words(text: str) -> tuple[str, ...]:
 
 
 # --------------------------------------------------------------------------- countries
-
-PREFERRED_NAMES: dict[str, str] = {
-    "US": "United States", "GB": "United Kingdom", "KR": "Republic of Korea",
-    "KP": "North Korea", "RU": "Russia", "VN": "Vietnam", "SY": "Syria", "LA": "Laos",
-    "TW": "Taiwan", "CD": "Democratic Republic of the Congo", "CG": "Republic of the Congo",
-    "PS": "Palestine", "FM": "Micronesia", "BN": "Brunei", "VA": "Vatican City",
-    "IR": "Iran", "BO": "Bolivia", "VE": "Venezuela", "TZ": "Tanzania", "MD": "Moldova",
-    "XK": "Kosovo",
-}
-"""ISO code → the short common name parties are reported under."""
-
-COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
-    "US": ("US", "U.S.", "USA", "U.S.A.", "America", "United States of America",
-           "United States"),
-    "GB": ("UK", "U.K.", "Britain", "Great Britain", "United Kingdom"),
-    "AE": ("UAE", "U.A.E.", "United Arab Emirates"),
-    "KR": ("South Korea", "Korea", "ROK", "R.O.K.", "Republic of Korea"),
-    "KP": ("North Korea", "DPRK", "Democratic People's Republic of Korea"),
-    "CN": ("PRC", "People's Republic of China", "Mainland China"),
-    "RU": ("Russia", "Russian Federation"),
-    "VN": ("Vietnam", "Viet Nam"),
-    "TR": ("Turkey", "Türkiye", "Turkiye"),
-    "CZ": ("Czech Republic",),
-    "CI": ("Ivory Coast", "Cote d'Ivoire", "Côte d'Ivoire"),
-    "MM": ("Burma",),
-    "SZ": ("Swaziland",),
-    "MK": ("Macedonia",),
-    "CV": ("Cape Verde",),
-    "TL": ("East Timor",),
-    "CD": ("DRC", "DR Congo", "Democratic Republic of the Congo",
-           "Democratic Republic of Congo"),
-    "CG": ("Republic of the Congo",),
-    "VA": ("Vatican", "Holy See", "Vatican City"),
-    "PS": ("Palestine",),
-    "SA": ("KSA", "Saudi Arabia", "Kingdom of Saudi Arabia"),
-    "LA": ("Laos",), "IR": ("Iran",), "SY": ("Syria",), "BN": ("Brunei",),
-    "FM": ("Micronesia",), "BO": ("Bolivia",), "VE": ("Venezuela",), "TZ": ("Tanzania",),
-    "MD": ("Moldova",), "TW": ("Taiwan",), "XK": ("Kosovo",),
-    "GM": ("The Gambia",), "BS": ("The Bahamas",), "NL": ("Holland", "The Netherlands"),
-}
 
 NOT_COUNTRIES: tuple[str, ...] = (
     # regions, seas and cities whose names contain a country's
@@ -264,7 +225,6 @@ NAME_PARTICLES: frozenset[str] = frozenset(
     {"bin", "bint", "ibn", "al", "Al", "el", "El", "de", "da", "del", "della", "van", "von",
      "der", "den", "ul", "ur", "di", "du", "dos", "das", "la", "le", "ben"})
 
-NAME_SUFFIXES: frozenset[str] = frozenset({"Jr", "Sr", "II", "III", "IV"})
 
 PORTFOLIO_WORDS: frozenset[str] = frozenset(words("""
 Planning Development Special Initiatives Maritime Affairs Foreign Finance Commerce Trade

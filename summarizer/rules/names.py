@@ -9,17 +9,14 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
-import pycountry
-
 from ..models import PartyKind
+from ..text import country_name, country_spellings
 from .lexicon import (
     CAPITALS,
-    COUNTRY_ALIASES,
     DEMONYMS,
     KNOWN_ORGS,
     NOT_COUNTRIES,
     NOT_DEMONYMS,
-    PREFERRED_NAMES,
 )
 from .tokens import Token, key_of, norm_key, word_runs
 
@@ -52,26 +49,10 @@ class Hit:
         return self.tokens[-1].end
 
 
-@cache
-def country_name(code: str) -> str:
-    """The short common name of a country, from its ISO alpha-2 code."""
-    if code in PREFERRED_NAMES:
-        return PREFERRED_NAMES[code]
-    country = pycountry.countries.get(alpha_2=code)
-    if country is None:
-        return code
-    return str(getattr(country, "common_name", None) or country.name)
-
-
 def _country_keys() -> Iterator[tuple[str, str]]:
-    for country in pycountry.countries:
-        for raw in (country.name, getattr(country, "official_name", None),
-                    getattr(country, "common_name", None)):
-            if raw and "," not in raw and "(" not in raw:
-                yield raw.removeprefix("the "), country.alpha_2
-    for code, aliases in COUNTRY_ALIASES.items():
-        for alias in aliases:
-            yield alias, code
+    for raw, code in country_spellings():
+        if "," not in raw and "(" not in raw:
+            yield raw.removeprefix("the "), code
 
 
 @cache

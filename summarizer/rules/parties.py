@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..models import Party, PartyKind
+from ..text import fold
 from .config import RulesConfig
 from .countries import country_at, country_mentions
 from .cues import COOPERATION
@@ -56,7 +57,7 @@ def _key(name: str) -> str:
         country = country_at(tokens[:1])
         if country is not None:
             name = country + name[tokens[0].end:]
-    key = " ".join(name.casefold().split())
+    key = fold(name)
     for prefix in _COUNTRY_PREFIXES:
         key = key.removeprefix(prefix)
     return key

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from ..text import NAME_SUFFIXES
 from .countries import country_at
 from .lexicon import (
     APPOSITION_TITLES,
     HONORIFICS,
     NAME_PARTICLES,
     NAME_STOPWORDS,
-    NAME_SUFFIXES,
     PORTFOLIO_WORDS,
     TITLE_MODIFIERS,
     TITLES,

@@ -17,7 +17,7 @@ from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 PartyKind = Literal["country", "government_body", "organisation", "company", "person", "other"]
 InstrumentKind = Literal[
@@ -101,6 +101,14 @@ class Party(_Model):
     role: str | None = None
     country: str | None = None
     evidence: list[Evidence]
+    entity_id: str | None = Field(
+        default=None,
+        description="Stable id of the actor: country:ISO3, gov:iso3:slug, org:slug, "
+        "person:slug, place:slug or other:slug (see docs/schema-migrations.md).",
+    )
+    surface: str | None = Field(
+        default=None, description="The name as the article writes it (e.g. 'U.S.', 'CETC')."
+    )
 
 
 class Instrument(_Model):

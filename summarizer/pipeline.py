@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from .article import Article
 from .config import LLMConfig
+from .entities import resolve_parties
 from .errors import ConfigError, ModelError
 from .grounding import (
     GroundedDraft,
@@ -269,7 +270,7 @@ def _assemble(
     return Digest(
         article=article.info(),
         summary=found.summary,
-        parties=found.parties,
+        parties=resolve_parties(found.parties, article.text),
         instruments=found.instruments,
         sectors=found.sectors,
         targets=found.targets,

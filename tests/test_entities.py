@@ -37,6 +37,10 @@ def digest(article_id: str, text: str, parties: list[Party], resolve: bool = Tru
     return with_entities(d) if resolve else d
 
 
+def pdigest(article_id: str, text: str, parties: list[Party]) -> list[Party]:
+    return digest(article_id, text, parties).parties
+
+
 @pytest.mark.parametrize(("name", "expected"), [
     ("US", "country:USA"), ("U.S.", "country:USA"), ("United States", "country:USA"),
     ("the United States of America", "country:USA"), ("America", "country:USA"),
@@ -107,7 +111,7 @@ def test_us_spellings_resolve_to_one_entity_across_articles() -> None:
     index = EntityIndex()
     for aid, (text, name) in zip(texts, [(texts["a1"], "US"), (texts["a2"], "U.S."),
                                          (texts["a3"], "United States")], strict=True):
-        index.add(digest(aid, text, [party(text, name), party(text, "Japan")]))
+        index.add(pdigest(aid, text, [party(text, name), party(text, "Japan")]))
     resolution = index.resolve()
     usa = resolution.entities["country:USA"]
     assert usa.articles == 3 and set(usa.surfaces) == {"US", "U.S.", "United States"}
@@ -118,19 +122,19 @@ def test_us_spellings_resolve_to_one_entity_across_articles() -> None:
 def _corpus() -> EntityIndex:
     index = EntityIndex()
     t1 = "China Electronics Technology Group Corporation (CETC) and Joseph R. Biden, Jr. met."
-    index.add(digest("a1", t1, [party(t1, "CETC", "company"),
+    index.add(pdigest("a1", t1, [party(t1, "CETC", "company"),
                                 party(t1, "Joseph R. Biden, Jr.", "person")]))
     t2 = "CETC signed with Biden and the Ministry of Planning of Pakistan."
-    index.add(digest("a2", t2, [party(t2, "CETC", "company"), party(t2, "Biden", "person"),
+    index.add(pdigest("a2", t2, [party(t2, "CETC", "company"), party(t2, "Biden", "person"),
                                 party(t2, "Ministry of Planning", "government_body",
                                       country="Pakistan")]))
     t3 = "The Ministry of Planning of India and US Department of State and Joseph Biden."
-    index.add(digest("a3", t3, [
+    index.add(pdigest("a3", t3, [
         party(t3, "Ministry of Planning", "government_body", country="India"),
         party(t3, "US Department of State", "government_body", country="United States"),
         party(t3, "Joseph Biden", "person")]))
     t4 = "The U.S. Department of the State said. Hunter Biden did not."
-    index.add(digest("a4", t4, [
+    index.add(pdigest("a4", t4, [
         party(t4, "U.S. Department of the State", "government_body", country="US"),
         party(t4, "Hunter Biden", "person")]))
     return index
@@ -190,7 +194,7 @@ def test_registry_in_the_store_keeps_merges_across_runs(tmp_path: Path) -> None:
         # a later corpus where CETC is never defined still resolves through the registry
         later = EntityIndex()
         t = "CETC signed."
-        later.add(digest("b1", t, [party(t, "CETC", "company")]))
+        later.add(pdigest("b1", t, [party(t, "CETC", "company")]))
         assert later.resolve().canonical["org:cetc"] == "org:cetc"
         again = later.resolve(known=known)
         assert again("org:cetc") == "org:china-electronics-technology-group-corporation"

@@ -1,7 +1,7 @@
 """Entities across a corpus: collect them digest by digest, then resolve them once.
 
-``EntityIndex.add`` reads one (resolved) digest at a time and keeps one small record per
-entity id, so memory grows with the number of distinct actors, not of digests.
+``EntityIndex.add`` reads the resolved parties of one digest at a time and keeps one
+small record per entity id, so memory grows with the number of distinct actors, not of digests.
 ``EntityIndex.resolve`` applies the guarded fuzzy merges (``merge.py``), what the store's
 registry already decided, and the user's aliases, and returns a ``Resolution``: the
 canonical id of every id, and one merged record per canonical entity.
@@ -10,10 +10,10 @@ canonical id of every id, and one merged record per canonical entity.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..models import Digest
+from ..models import Party
 from .aliases import Aliases
 from .merge import MergeFinder
 from .names import is_acronym
@@ -85,9 +85,10 @@ class EntityIndex:
     def __init__(self) -> None:
         self.records: dict[str, EntityRecord] = {}
 
-    def add(self, digest: Digest, aliases: Aliases | None = None) -> None:
+    def add(self, parties: Sequence[Party], aliases: Aliases | None = None) -> None:
+        """The resolved parties of one article."""
         seen: set[str] = set()
-        for party in digest.parties:
+        for party in parties:
             entity_id = party.entity_id
             if entity_id is None:
                 continue
@@ -99,16 +100,17 @@ class EntityIndex:
                 record = self.records[entity_id] = EntityRecord(entity_id, party.kind)
             record.names[party.name] += 1
             record.surfaces[party.surface or party.name] += 1
-            if entity_id.startswith(("country:", "gov:")) and entity_id.count(":") >= 1:
+            if record.country is None and entity_id.startswith(("country:", "gov:")):
                 code = entity_id.split(":")[1]
-                record.country = record.country or (code.upper() if len(code) == 3 else None)
+                record.country = code.upper() if len(code) == 3 else None
             if entity_id not in seen:
                 record.articles += 1
                 seen.add(entity_id)
 
-    def add_all(self, digests: Iterable[Digest], aliases: Aliases | None = None) -> None:
-        for digest in digests:
-            self.add(digest, aliases)
+    def add_all(self, party_lists: Iterable[Sequence[Party]],
+                aliases: Aliases | None = None) -> None:
+        for parties in party_lists:
+            self.add(parties, aliases)
 
     def resolve(self, aliases: Aliases | None = None,
                 known: Mapping[str, str] | None = None) -> Resolution:

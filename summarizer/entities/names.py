@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
 _NON_WORD = re.compile(r"[^0-9a-z]+")
@@ -20,6 +21,7 @@ STOPWORDS = frozenset({"of", "and", "the", "for", "on", "in", "de", "du", "des",
                        "y", "et", "&", "to", "at"})
 
 
+@lru_cache(maxsize=65_536)
 def fold(text: str) -> str:
     """Lower case without diacritics, typographic apostrophes straightened."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
@@ -32,6 +34,7 @@ def clean(name: str) -> str:
     return _LEADING_THE.sub("", name)
 
 
+@lru_cache(maxsize=65_536)
 def name_key(name: str) -> str:
     """A lookup key: folded, dots removed ("U.S." == "US"), other punctuation as spaces."""
     return " ".join(_NON_WORD.sub(" ", fold(clean(name)).replace(".", "")).split())

@@ -8,10 +8,17 @@ plain ``sqlite3.Connection`` to a migrated store.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from ..batch.store import now_iso
-from .corpus import Resolution
+from ..models import Party
+from .aliases import Aliases
+from .corpus import EntityIndex, Resolution
+
+log = logging.getLogger("summarizer.entities")
 
 
 def known_merges(db: sqlite3.Connection) -> dict[str, str]:
@@ -52,3 +59,21 @@ def save_resolution(db: sqlite3.Connection, resolution: Resolution) -> int:
         raise
     db.execute("COMMIT")
     return len(rows)
+
+
+def resolve_corpus(party_lists: Iterable[Sequence[Party]], aliases: Aliases | None = None,
+                   store: Path | None = None) -> Resolution:
+    """Resolve the entities of a corpus, given the resolved parties of each digest (read
+    once). With ``store``, start from what its registry already merged and save the new
+    resolution back into it."""
+    index = EntityIndex()
+    index.add_all(party_lists, aliases)
+    if store is None:
+        return index.resolve(aliases)
+    from ..batch.store import Store
+
+    with Store.open(store) as opened:
+        resolution = index.resolve(aliases, known=known_merges(opened.db))
+        written = save_resolution(opened.db, resolution)
+    log.info("entity registry: %d id(s) saved to %s", written, store)
+    return resolution

@@ -155,6 +155,11 @@ def _parse_lines(handle: TextIO, source: str, lineno: int) -> Iterator[Digest]:
         if not line.strip():
             continue
         where = f"{source}:{lineno}"
+        try:  # the fast path: pydantic parses and validates in one go
+            yield Digest.model_validate_json(line)
+            continue
+        except ValidationError:
+            pass  # not JSON, a list, or not a digest: the slow path says which
         try:
             value = json.loads(line)
         except json.JSONDecodeError as exc:

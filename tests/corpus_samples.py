@@ -3,6 +3,7 @@ offline rules backend (the same digests `summarizer batch ... --backend rules` w
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 
@@ -17,6 +18,12 @@ INPUTS = [ROOT / "examples" / "devset" / "articles.jsonl",
 
 @cache
 def _digests() -> tuple[Digest, ...]:
+    # in a thread of its own: callers may be inside an event loop (playwright's sync API)
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(_digest_all).result()
+
+
+def _digest_all() -> tuple[Digest, ...]:
     out = []
     for item in iter_articles([str(p) for p in INPUTS]):
         assert not isinstance(item, IngestFailure), item

@@ -32,8 +32,7 @@ from collections.abc import Iterator
 from typing import Any, Literal
 
 from ..entities.corpus import Resolution
-from ..entities.countries import country_code
-from ..entities.names import name_key
+from ..entities.links import instrument_entity, party_lookup
 from ..models import Digest, Evidence
 
 ColumnType = Literal["text", "int", "real", "bool"]
@@ -79,34 +78,6 @@ KEYS: dict[str, tuple[str, ...]] = {
     "targets": ("article_id", "target_index"),
     "evidence": ("article_id", "field", "item_index", "evidence_index"),
 }
-STATUS_RANK: dict[str, int] = {"implemented": 4, "signed": 3, "proposed": 2,
-                               "under_discussion": 1, "other": 0}
-"""How far an instrument got, for "strongest status" summaries."""
-
-
-def party_lookup(digest: Digest, resolve: Resolution) -> dict[str, str]:
-    """Folded party name or surface -> canonical entity id, for one digest."""
-    out: dict[str, str] = {}
-    for party in digest.parties:
-        entity = resolve(party.entity_id)
-        if entity is None:
-            continue
-        for name in (party.name, party.surface):
-            if name:
-                out.setdefault(name_key(name), entity)
-    return out
-
-
-def instrument_entity(name: str, lookup: dict[str, str]) -> str | None:
-    """The entity an instrument's party name stands for: a party of the same article, or a
-    country named by any alias."""
-    found = lookup.get(name_key(name))
-    if found:
-        return found
-    code = country_code(name)
-    return f"country:{code}" if code else None
-
-
 def _evidence(aid: str, field: str, index: int, evidence: list[Evidence]) -> Iterator[Row]:
     for k, ev in enumerate(evidence):
         yield (aid, field, index, k, ev.quote, ev.start, ev.end, ev.match, ev.score)

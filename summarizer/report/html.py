@@ -27,6 +27,7 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
+from ..entities.aliases import Aliases
 from ..errors import ConfigError, InputError
 from ..models import Digest
 from .payload import report_payload
@@ -46,16 +47,19 @@ def render_report(
     title: str = DEFAULT_TITLE,
     page_size: int = DEFAULT_PAGE_SIZE,
     generated_at: str | None = None,
+    aliases: Aliases | None = None,
+    store: Path | None = None,
 ) -> str:
     """One self-contained HTML page reviewing ``digests``; the same input gives the same bytes.
 
     ``page_size`` is the number of articles per index page; ``generated_at`` is shown
-    in the header when given (nothing time-dependent is added otherwise).
+    in the header when given (nothing time-dependent is added otherwise). ``aliases``
+    overrides entity merges in the overview; ``store`` keeps the entity registry.
     """
     if page_size < 1:
         raise ConfigError(f"page size must be at least 1, not {page_size}")
     payload = report_payload(digests, title=title, page_size=page_size,
-                             generated_at=generated_at)
+                             generated_at=generated_at, aliases=aliases, store=store)
     style, script = _asset("report.css"), _asset("report.js")
     values = {
         "title": html.escape(title),

@@ -18,12 +18,18 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Sequence
 from itertools import accumulate
+from pathlib import Path
 from typing import Any
 
+from ..entities import with_entities
+from ..entities.aliases import Aliases
+from ..entities.registry import resolve_corpus
 from ..models import ArticleInfo, Digest, Evidence, Instrument, Party, Provenance, Sector, Target
+from .overview import OverviewBuilder, article_focus
 
 JSONDict = dict[str, Any]
 Fragment = tuple[int, int, int]
+Focus = dict[str, list[list[str]]]
 
 FIELDS: tuple[str, ...] = ("parties", "instruments", "sectors", "targets")
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -146,7 +152,7 @@ def _target(x: Target) -> tuple[str, list[str]]:
     return x.description, [x.description, value, x.deadline or ""]
 
 
-def _tables(d: Digest, spans: _Spans) -> dict[str, list[JSONDict]]:
+def _tables(d: Digest, spans: _Spans, focus: Focus | None) -> dict[str, list[JSONDict]]:
     items: dict[str, list[tuple[tuple[str, list[str]], list[Evidence], bool]]] = {
         "parties": [(_party(x), x.evidence, False) for x in d.parties],
         "instruments": [(_instrument(x), x.evidence, x.background) for x in d.instruments],
@@ -158,7 +164,9 @@ def _tables(d: Digest, spans: _Spans) -> dict[str, list[JSONDict]]:
         rows = []
         for row, ((name, cells), evidence, background) in enumerate(items[field]):
             ids = spans.add(field, row, name, evidence)
-            rows.append({"n": name, "c": cells, "ev": ids, **({"bg": True} if background else {})})
+            keys = focus[field][row] if focus and field in focus else []
+            rows.append({"n": name, "c": cells, "ev": ids, **({"bg": True} if background else {}),
+                         **({"fk": keys} if keys else {})})
         tables[field] = rows
     return tables
 
@@ -190,11 +198,12 @@ def _meta(a: ArticleInfo) -> JSONDict:
             "link": linkable, "published": a.published}
 
 
-def article_payload(d: Digest) -> JSONDict:
-    """One digest as the report page needs it."""
+def article_payload(d: Digest, focus: Focus | None = None) -> JSONDict:
+    """One digest as the report page needs it; ``focus`` gives each table row the keys the
+    overview's filters highlight (``overview.article_focus``)."""
     spans = _Spans(d.article.text)
     summary_ids = spans.add("summary", 0, "summary", d.summary.evidence)
-    tables = _tables(d, spans)
+    tables = _tables(d, spans, focus)
     warnings = [{**w.model_dump(), "origin": "digest"} for w in d.warnings]
     return {
         **_meta(d.article),
@@ -210,14 +219,25 @@ def article_payload(d: Digest) -> JSONDict:
 
 
 def report_payload(
-    digests: Iterable[Digest], *, title: str, page_size: int, generated_at: str | None
+    digests: Iterable[Digest], *, title: str, page_size: int, generated_at: str | None,
+    aliases: Aliases | None = None, store: Path | None = None,
 ) -> JSONDict:
-    """The whole report's data: settings, column headers and one entry per digest."""
+    """The whole report's data: settings, column headers, one entry per digest and, for
+    more than one digest, the corpus overview (entities resolved across the corpus, with
+    ``aliases`` applied and the registry of ``store`` used and updated when given)."""
+    items = [with_entities(d) for d in digests]
+    resolution = resolve_corpus((d.parties for d in items), aliases, store)
+    overview = OverviewBuilder(resolution)
+    articles = []
+    for d in items:
+        overview.add(d)
+        articles.append(article_payload(d, article_focus(d, resolution)))
     return {
-        "format": 1,
+        "format": 2,
         "title": title,
         "page_size": page_size,
         "generated_at": generated_at,
         "columns": {field: list(cols) for field, cols in COLUMNS.items()},
-        "articles": [article_payload(d) for d in digests],
+        "overview": overview.build() if len(items) > 1 else None,
+        "articles": articles,
     }

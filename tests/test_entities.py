@@ -55,6 +55,7 @@ def test_country_aliases_resolve_to_iso_alpha3(name: str, expected: str) -> None
 
 def test_ids_per_kind() -> None:
     assert identify("Europe", "country").entity_id == "place:europe"
+    assert identify("Chinese", "country").entity_id == "country:CHN"
     assert identify("Government of Pakistan", "government_body").entity_id == "country:PAK"
     assert identify("China Electronics Technology Group Corporation", "company",
                     "China").entity_id == "org:china-electronics-technology-group-corporation"
@@ -96,6 +97,15 @@ def test_acronym_defined_next_to_its_full_name_and_surname_merge_within_an_artic
         "CETC", "China Electronics Technology Group Corporation", "Ahsan Iqbal", "Iqbal", "U.S."]
     assert [p.name for p in out][:3] == ["China Electronics Technology Group Corporation"] * 2 + [
         "Ahsan Iqbal"]  # an expanded acronym takes the full name; others stay as found
+
+
+def test_a_surname_shared_by_two_people_in_an_article_is_left_alone() -> None:
+    text = "Joseph Biden met Hunter Biden. Biden said so."
+    out = resolve_parties([party(text, "Joseph Biden", "person"),
+                           party(text, "Hunter Biden", "person"),
+                           party(text, "Biden", "person")], text)
+    assert [p.entity_id for p in out] == ["person:joseph-biden", "person:hunter-biden",
+                                          "person:biden"]
 
 
 def test_canonical_country_name_gets_the_alias_written_in_the_evidence() -> None:

@@ -85,7 +85,7 @@ def identify(name: str, kind: str, country: str | None = None) -> Identity:
     """The entity id of a party named ``name`` of ``kind`` (``country`` as the digest has it)."""
     name = clean(name)
     if kind == "country" or (kind == "government_body" and country_code(name)):
-        code = country_code(name)
+        code = country_code(name) or demonym_code(name)  # "Chinese" stands for China
         if code:
             return Identity(f"country:{code}", country_name(code), code)
         return Identity(f"place:{slug(name)}", name, None)

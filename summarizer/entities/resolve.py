@@ -66,15 +66,14 @@ def _expanded(party: Party, defined: dict[str, str]) -> str:
 
 
 def _surname_of(parties: Sequence[Party], ids: list[str], k: int) -> str | None:
-    """The id of a longer person name in the article ending with party ``k``'s name."""
+    """The id of the one longer person name in the article ending with party ``k``'s name
+    (None when there is none, or two different people share the surname)."""
     short = name_key(parties[k].name)
     if parties[k].kind != "person" or not short:
         return None
-    for j, other in enumerate(parties):
-        longer = name_key(other.name)
-        if j != k and other.kind == "person" and longer.endswith(" " + short):
-            return ids[j]
-    return None
+    found = {ids[j] for j, other in enumerate(parties)
+             if j != k and other.kind == "person" and name_key(other.name).endswith(" " + short)}
+    return found.pop() if len(found) == 1 else None
 
 
 def resolve_parties(parties: Sequence[Party], article_text: str) -> list[Party]:

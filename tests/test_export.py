@@ -17,6 +17,7 @@ from summarizer.batch.store import ResultKey, Store, StoredResult
 from summarizer.cli.app import app
 from summarizer.errors import ConfigError, InputError
 from summarizer.export import ExportConfig, export
+from summarizer.export.output import _umask
 from summarizer.export.tables import KEYS, TABLES
 from summarizer.export.writers import parquet_available
 
@@ -93,6 +94,7 @@ def test_csv_export_is_a_folder_of_tables_with_headers(digests_file: Path,
     cetc = [r for r in table if r["entity_id"].startswith("org:china-electronics")]
     assert cetc and cetc[0]["kind"] == "company"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp left
+    assert out.stat().st_mode & 0o777 == 0o777 & ~_umask()
 
 
 def test_parquet_export_when_pyarrow_is_installed(digests_file: Path, tmp_path: Path) -> None:

@@ -52,6 +52,8 @@ def staged(path: Path, folder: bool, force: bool, suffix: str = "") -> Iterator[
     try:
         tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=prefix) if folder
                    else _mkstemp(path.parent, prefix))
+        if folder:  # mkdtemp makes it private; an export folder gets the usual mode
+            os.chmod(tmp, 0o777 & ~_umask())
     except OSError as exc:
         raise ConfigError(f"cannot write here: {exc.strerror or exc}", source=str(path)) from None
     try:
@@ -62,6 +64,12 @@ def staged(path: Path, folder: bool, force: bool, suffix: str = "") -> Iterator[
             shutil.rmtree(tmp, ignore_errors=True)
         elif tmp.exists():
             tmp.unlink()
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _mkstemp(parent: Path, prefix: str) -> str:

@@ -12,8 +12,9 @@ the mark, and a focus key naming the rows to highlight in each article):
 * the top entities, with article and instrument counts.
 
 Focus keys match the ``fk`` lists of table rows in ``payload.article_payload``:
-``e:<entity>`` (party rows and instruments naming the entity), ``p:<a>|<b>`` (instruments
-naming both), ``st:<status>`` (instruments), ``s:<label>`` (sector rows).
+``e:<entity>`` (party rows and instruments naming the entity), ``st:<status>``
+(instruments), ``s:<label>`` (sector rows); an edge's ``p:<a>|<b>`` matches the rows
+holding both ``e:<a>`` and ``e:<b>`` (see ``focus_matches``).
 """
 
 from __future__ import annotations
@@ -57,11 +58,19 @@ def article_focus(digest: Digest, resolve: Resolution) -> dict[str, list[list[st
     instruments = []
     for i in digest.instruments:
         ids = sorted({e for e in (instrument_entity(n, lookup) for n in i.parties) if e})
-        pairs = [f"p:{a}|{b}" for k, a in enumerate(ids) for b in ids[k + 1:]]
-        instruments.append([f"st:{i.status}", *(f"e:{e}" for e in ids), *pairs])
+        instruments.append([f"st:{i.status}", *(f"e:{e}" for e in ids)])
     sectors = [[f"s:{s.label}"] for s in digest.sectors]
     return {"parties": parties, "instruments": instruments, "sectors": sectors,
             "targets": [[] for _ in digest.targets]}
+
+
+def focus_matches(focus: str, keys: list[str]) -> bool:
+    """Whether a row with focus ``keys`` is behind a filter with ``focus`` (the page does
+    the same in JavaScript)."""
+    if focus.startswith("p:"):
+        a, _, b = focus[2:].partition("|")
+        return f"e:{a}" in keys and f"e:{b}" in keys
+    return focus in keys
 
 
 def _facts(digest: Digest, resolve: Resolution) -> _Facts:

@@ -16,7 +16,7 @@ Table cells hold plain strings; the page only ever inserts them as text, never a
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
@@ -218,20 +218,45 @@ def article_payload(d: Digest, focus: Focus | None = None) -> JSONDict:
     }
 
 
-def report_payload(
-    digests: Iterable[Digest], *, title: str, page_size: int, generated_at: str | None,
-    aliases: Aliases | None = None, store: Path | None = None,
+META_KEYS: tuple[str, ...] = ("id", "sha", "title", "source", "url", "link", "published")
+
+
+def index_entry(article: JSONDict) -> JSONDict:
+    """What the index page needs of one article: its metadata (``META_KEYS``), headline,
+    party names, item counts and number of warnings."""
+    tables = article["tables"]
+    return {**{k: article[k] for k in META_KEYS}, "headline": article["summary"]["headline"],
+            "parties": [r["n"] for r in tables["parties"]],
+            "counts": {field: len(tables[field]) for field in FIELDS},
+            "nw": len(article["warnings"])}
+
+
+def article_rest(article: JSONDict) -> JSONDict:
+    """The rest of an article, parsed when it is opened: everything but ``META_KEYS``."""
+    return {k: v for k, v in article.items() if k not in META_KEYS}
+
+
+def build_report(
+    digests: Iterable[Digest], sink: Callable[[JSONDict], None], *, title: str,
+    page_size: int, generated_at: str | None, aliases: Aliases | None = None,
+    store: Path | None = None,
 ) -> JSONDict:
-    """The whole report's data: settings, column headers, one entry per digest and, for
-    more than one digest, the corpus overview (entities resolved across the corpus, with
-    ``aliases`` applied and the registry of ``store`` used and updated when given)."""
+    """The report's settings, index entries and overview; each full article goes to
+    ``sink`` as it is made, in order (so a caller can encode it and let it go). The page
+    shows an article as its index entry merged with ``article_rest`` of it.
+
+    Entities are resolved across the corpus with ``aliases`` applied, and the registry of
+    ``store`` used and updated when given. A single digest gets no overview.
+    """
     items = [with_entities(d) for d in digests]
     resolution = resolve_corpus((d.parties for d in items), aliases, store)
     overview = OverviewBuilder(resolution)
-    articles = []
+    entries = []
     for d in items:
         overview.add(d)
-        articles.append(article_payload(d, article_focus(d, resolution)))
+        article = article_payload(d, article_focus(d, resolution))
+        entries.append(index_entry(article))
+        sink(article)
     return {
         "format": 2,
         "title": title,
@@ -239,5 +264,17 @@ def report_payload(
         "generated_at": generated_at,
         "columns": {field: list(cols) for field, cols in COLUMNS.items()},
         "overview": overview.build() if len(items) > 1 else None,
-        "articles": articles,
+        "articles": entries,
     }
+
+
+def report_payload(
+    digests: Iterable[Digest], *, title: str, page_size: int, generated_at: str | None,
+    aliases: Aliases | None = None, store: Path | None = None,
+) -> JSONDict:
+    """All of the report's data in one document: ``build_report`` with the full articles
+    in ``articles`` instead of the index entries."""
+    full: list[JSONDict] = []
+    data = build_report(digests, full.append, title=title, page_size=page_size,
+                        generated_at=generated_at, aliases=aliases, store=store)
+    return {**data, "articles": full}

@@ -7,7 +7,20 @@
   "use strict";
 
   const DATA = JSON.parse(document.getElementById("report-data").textContent);
-  const ARTICLES = DATA.articles;
+  const ARTICLES = DATA.articles;  // index entries; full articles are parsed when opened
+  let LINES = null;
+  const FULL = new Map();
+
+  /* The full data of article i: its index entry plus line i of #report-articles (one JSON
+   * document per line), parsed on first use, so opening the report parses only the index. */
+  function full(i) {
+    if (!FULL.has(i)) {
+      if (LINES === null) LINES = document.getElementById("report-articles").textContent.split("\n");
+      FULL.clear();  // keep one article: memory stays flat however many are visited
+      FULL.set(i, Object.assign({}, ARTICLES[i], JSON.parse(LINES[i])));
+    }
+    return FULL.get(i);
+  }
   const FIELDS = ["parties", "instruments", "sectors", "targets"];
   const LABEL = {summary: "Summary", parties: "Parties", instruments: "Instruments",
                  sectors: "Sectors", targets: "Targets"};
@@ -86,8 +99,7 @@
 
   function haystack(a) {
     if (a._hay === undefined) {
-      const parties = a.tables.parties.map((r) => r.n);
-      a._hay = fold([a.summary.headline, a.title, a.source, a.id, a.published, ...parties]
+      a._hay = fold([a.headline, a.title, a.source, a.id, a.published, ...a.parties]
         .filter(Boolean).join(" \u2016 "));
     }
     return a._hay;
@@ -106,7 +118,7 @@
     const out = [];
     ARTICLES.forEach((a, i) => {
       if (allowed && !allowed.has(i)) return;
-      if (state.warningsOnly && !a.warnings.length) return;
+      if (state.warningsOnly && !a.nw) return;
       const hay = haystack(a);
       if (terms.every((t) => hay.includes(t))) out.push(i);
     });
@@ -163,20 +175,19 @@
   function indexRow(i) {
     const a = ARTICLES[i];
     const n = i + 1;
-    const parties = a.tables.parties.map((r) => r.n);
+    const parties = a.parties;
     const shownParties = parties.slice(0, 4).join(", ") + (parties.length > 4 ? ", \u2026" : "");
     const counts = FIELDS.map((f) => el("span", {class: "dot f-" + f,
-      title: plural(a.tables[f].length, SINGULAR[f].toLowerCase())}, String(a.tables[f].length)));
-    const warn = a.warnings.length
-      ? el("span", {class: "badge warn", title: plural(a.warnings.length, "warning")},
-           "\u26a0 " + a.warnings.length)
+      title: plural(a.counts[f], SINGULAR[f].toLowerCase())}, String(a.counts[f])));
+    const warn = a.nw
+      ? el("span", {class: "badge warn", title: plural(a.nw, "warning")}, "\u26a0 " + a.nw)
       : null;
-    const title = a.title && a.title !== a.summary.headline ? el("div", {class: "sub"}, a.title) : null;
+    const title = a.title && a.title !== a.headline ? el("div", {class: "sub"}, a.title) : null;
     const href = "#a=" + n + filterHash();
     return el("tr", {class: "index-row", data: {article: String(n)},
                      onclick: (e) => { if (!e.target.closest("a")) go(href); }},
       el("td", {class: "num"}, String(n)),
-      el("td", {class: "headline"}, el("a", {href: href}, a.summary.headline || a.id), title),
+      el("td", {class: "headline"}, el("a", {href: href}, a.headline || a.id), title),
       el("td", {class: "muted"}, a.source || ""),
       el("td", {class: "muted nowrap"}, a.published || ""),
       el("td", {class: "parties"}, shownParties),
@@ -321,7 +332,7 @@
   // ------------------------------------------------------------------ article
 
   function showArticle(i, filter) {
-    const a = ARTICLES[i];
+    const a = full(i);
     document.title = (a.summary.headline || a.id) + " \u2014 " + DATA.title;
     const view = el("article", {class: "digest", id: "digest", data: {article: String(i + 1)}},
       ARTICLES.length > 1 ? articleNav(i) : null,
@@ -337,11 +348,20 @@
     if (filter !== null && filter !== undefined) focusRows(view, a, FILTERS[filter]);
   }
 
+  /* As overview.focus_matches: an edge "p:a|b" matches rows naming both entities. */
+  function focusMatches(focus, keys) {
+    if (focus.startsWith("p:")) {
+      const [a, b] = focus.slice(2).split("|");
+      return keys.includes("e:" + a) && keys.includes("e:" + b);
+    }
+    return keys.includes(focus);
+  }
+
   /* Highlights the rows (and their evidence) behind an overview filter. */
   function focusRows(view, a, filter) {
     const keys = [];
     FIELDS.forEach((f) => a.tables[f].forEach((r, k) => {
-      if ((r.fk || []).includes(filter.focus)) keys.push(f + ":" + k);
+      if (focusMatches(filter.focus, r.fk || [])) keys.push(f + ":" + k);
     }));
     const banner = el("p", {class: "focus-note", id: "focus-note"}, "Overview filter: ",
       el("strong", {}, filter.label), " \u2014 " + plural(keys.length, "matching row"));
@@ -536,7 +556,7 @@
   // ------------------------------------------------------------------ start
 
   function stats() {
-    const warned = ARTICLES.filter((a) => a.warnings.length).length;
+    const warned = ARTICLES.filter((a) => a.nw).length;
     const parts = [plural(ARTICLES.length, "article"), warned + " with warnings"];
     if (DATA.generated_at) parts.push("generated " + DATA.generated_at);
     document.getElementById("report-stats").textContent = parts.join(" \u00b7 ");

@@ -43,7 +43,7 @@ def run(args: list[str]) -> tuple[float, float]:
     return wall, usage.ru_maxrss / 1024
 
 
-def browser(html: Path) -> tuple[float, float]:
+def browser(html: Path) -> tuple[float, float, float]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -61,15 +61,19 @@ def browser(html: Path) -> tuple[float, float]:
         page.wait_for_function(f"document.getElementById('match-count').textContent "
                                f"!== {before!r}", timeout=600_000)
         clicked = time.perf_counter() - started
+        started = time.perf_counter()
+        page.locator("tr.index-row a").first.click()
+        page.wait_for_selector("#digest mark.ev", timeout=600_000)
+        opened = time.perf_counter() - started
         chromium.close()
-    return loaded, clicked
+    return loaded, clicked, opened
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("seed", type=Path)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--formats", nargs="+", default=["sqlite", "csv", "parquet"])
+    parser.add_argument("--formats", nargs="*", default=["sqlite", "csv", "parquet"])
     parser.add_argument("--report-sizes", type=int, nargs="*", default=[10_000])
     parser.add_argument("--browser", action="store_true")
     parser.add_argument("--workdir", type=Path, default=None)
@@ -103,11 +107,13 @@ def main() -> None:
             print(f"| {size:,} | report | {wall:.1f} | {rss:.0f} | "
                   f"{html.stat().st_size / 2**20:,.0f} MiB |", flush=True)
             if args.browser:
-                loaded, clicked = browser(html)
+                loaded, clicked, opened = browser(html)
                 print(f"| {size:,} | Chromium: open until overview + list drawn | "
                       f"{loaded:.1f} | | |", flush=True)
                 print(f"| {size:,} | Chromium: click a node until the list is filtered | "
                       f"{clicked:.2f} | | |", flush=True)
+                print(f"| {size:,} | Chromium: open the first filtered article (parses the "
+                      f"article block) | {opened:.2f} | | |", flush=True)
 
 
 if __name__ == "__main__":

@@ -187,6 +187,7 @@ forbid = [["gov:usa:department-of-state", "gov:usa:department-of-the-state"]]
 
 
 @pytest.mark.parametrize("body", ["[merge]\nx = ['org:a']", "forbid = [['org:a']]",
+                                  "[merge]\nforbid = [['org:a', 'org:b']]",
                                   "[oops]\na = 1", "not toml ["])
 def test_bad_aliases_file_names_the_file(tmp_path: Path, body: str) -> None:
     path = tmp_path / "aliases.toml"

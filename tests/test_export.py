@@ -209,3 +209,22 @@ def test_cli_errors_are_one_line(digests_file: Path, tmp_path: Path) -> None:
                                  str(tmp_path / "x.db")])
     assert result.exit_code == 1
     assert result.stderr.startswith("error: ") and "missing.jsonl" in result.stderr
+
+
+def test_the_example_aliases_file_merges_what_the_guards_keep_apart(
+        digests_file: Path, tmp_path: Path) -> None:
+    aliases = Path(__file__).resolve().parent.parent / "examples" / "aliases.toml"
+    out = tmp_path / "out.db"
+    plain = tmp_path / "plain.db"
+    export(digests_file, plain, ExportConfig(fmt="sqlite"))
+    assert rows(plain, "SELECT COUNT(*) FROM entities WHERE entity_id = "
+                       "'gov:department-of-state'") == [(1,)]
+    result = runner.invoke(app, ["export", str(digests_file), "-o", str(out), "--aliases",
+                                 str(aliases)])
+    assert result.exit_code == 0, result.stderr
+    merged = rows(out, "SELECT entity_id, articles, merged_ids FROM entities WHERE entity_id "
+                       "IN ('gov:usa:usaid', 'gov:usa:department-of-state') ORDER BY 1")
+    assert merged == [("gov:usa:department-of-state", 2, "gov:department-of-state"),
+                      ("gov:usa:usaid", 3, "gov:usa:agency-for-international-development")]
+    assert rows(out, "SELECT name FROM entities WHERE entity_id = 'country:KOR'") == [
+        ("South Korea",)]

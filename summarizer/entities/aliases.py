@@ -3,12 +3,12 @@
 Applied by ``summarizer export`` and ``summarizer report`` on top of the automatic
 resolution, without re-running any model::
 
+    # never merge these, whatever the fuzzy matching thinks (before any [table])
+    forbid = [["person:biden", "person:hunter-biden"]]
+
     # these ids (or surface names) are one entity, shown under the key's id
     [merge]
     "org:china-electronics-technology-group-corporation" = ["org:cetc", "CETC Group"]
-
-    # never merge these, whatever the fuzzy matching thinks
-    forbid = [["person:biden", "person:hunter-biden"]]
 
     # the name an entity is shown under
     [names]
@@ -69,6 +69,10 @@ def load_aliases(path: Path) -> Aliases:
                           source=source)
     merge: dict[str, str] = {}
     surfaces: dict[str, str] = {}
+    for table in ("merge", "names"):
+        if "forbid" in data.get(table, {}):
+            raise ConfigError(f"'forbid' landed inside [{table}]; move it above the first "
+                              "[table] of the file", source=source)
     for target, members in dict(data.get("merge", {})).items():
         _id(target, "[merge]", source)
         if not isinstance(members, list):

@@ -23,8 +23,9 @@ def register(app: typer.Typer) -> None:
 
 def export_command(
     source: Annotated[str, typer.Argument(
-        help="Digests (JSONL from `summarizer digest`/`batch`) or a store (.db).")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write.")],
+        metavar="INPUT", help="Digests (JSONL from `summarizer digest`/`batch`) or a store.")],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="OUT",
+                                         help="Where to write.")],
     fmt: Annotated[str, typer.Option(
         "--format", "-f", help="sqlite (one file) | csv | parquet (a folder of files).")
     ] = "sqlite",

@@ -108,6 +108,14 @@ class Party(_Model):
     role: str | None = None
     country: str | None = None
     evidence: list[Evidence]
+    entity_id: str | None = Field(
+        default=None,
+        description="Stable id of the actor: country:ISO3, gov:iso3:slug, org:slug, "
+        "person:slug, place:slug or other:slug (see docs/schema-migrations.md).",
+    )
+    surface: str | None = Field(
+        default=None, description="The name as the article writes it (e.g. 'U.S.', 'CETC')."
+    )
 
     def key(self) -> str:
         """The party's identity: its name's key ("U.S." = "United States")."""

@@ -28,6 +28,7 @@ from .article import Article
 from .chunking import ChunkConfig, digest_long, estimate_tokens, parts
 from .config import LLMConfig
 from .costs import PriceTable
+from .entities import resolve_parties
 from .errors import ConfigError, InputError, ModelError
 from .grounding import (
     GroundedDraft,
@@ -410,7 +411,7 @@ def _assemble(
     return Digest(
         article=article.info(),
         summary=safe.summary,
-        parties=safe.parties,
+        parties=resolve_parties(safe.parties, article.text),
         instruments=safe.instruments,
         sectors=safe.sectors,
         targets=safe.targets,

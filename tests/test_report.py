@@ -39,11 +39,17 @@ from summarizer.report.payload import article_payload, layout_spans, utf16_offse
 
 
 def embedded(page: str) -> dict[str, Any]:
-    """The JSON the page carries, as the browser's JSON.parse would read it."""
-    match = re.search(r'<script type="application/json" id="report-data">(.*?)</script>',
-                      page, re.S)
-    assert match, "no data block"
-    data: dict[str, Any] = json.loads(match.group(1))
+    """The data the page carries, as the browser's JSON.parse would read it, with the full
+    articles (one JSON document per line of #report-articles) in place of index entries."""
+    blocks = dict(re.findall(r'<script type="application/json" id="(report-\w+)">(.*?)</script>',
+                             page, re.S))
+    assert set(blocks) == {"report-data", "report-articles"}, "no data block"
+    data: dict[str, Any] = json.loads(blocks["report-data"])
+    lines = blocks["report-articles"].split("\n") if blocks["report-articles"] else []
+    assert len(lines) == len(data["articles"])
+    data["index"] = data["articles"]
+    data["articles"] = [{**entry, **json.loads(line)}
+                        for entry, line in zip(data["index"], lines, strict=True)]
     return data
 
 
@@ -177,11 +183,13 @@ def test_provenance_rows_and_unsafe_urls() -> None:
 
 def test_hostile_strings_are_never_markup_in_the_page() -> None:
     page = render_report([hostile(), quantum()], title='<script>alert(1)</script>"')
-    assert page.count("<script") == 2 and page.count("</script") == 2  # the page's own two
-    start = page.index('id="report-data">') + len('id="report-data">')
-    end = page.index("</script>", start)
-    data, rest = page[start:end], page[:start] + page[end:]
-    assert "<" not in data and ">" not in data and "&" not in data
+    assert page.count("<script") == 3 and page.count("</script") == 3  # the page's own three
+    rest = page
+    for block in ("report-data", "report-articles"):
+        start = rest.index(f'id="{block}">') + len(f'id="{block}">')
+        end = rest.index("</script>", start)
+        data, rest = rest[start:end], rest[:start] + rest[end:]
+        assert "<" not in data and ">" not in data and "&" not in data
     for needle in ("<img", "<svg", "<b>", "<i>", "<!--", "javascript:", "onerror", "__pwned"):
         assert needle not in rest, needle
     assert "<title>&lt;script&gt;alert(1)&lt;/script&gt;&quot;</title>" in page
@@ -228,7 +236,8 @@ def test_thousand_digests_are_data_not_markup_and_of_reasonable_size() -> None:
     page = render_report(digests, page_size=40)
     text_bytes = sum(len(d.article.text.encode()) for d in digests)
     size = len(page.encode())
-    assert size < text_bytes + 3_000 * len(digests) + 100_000, (size, text_bytes)
+    # per article: ~3,000 bytes of items and spans, plus ~200 of overview focus keys
+    assert size < text_bytes + 3_200 * len(digests) + 100_000, (size, text_bytes)
     markup = re.sub(r"<(script|style)\b.*?</\1>", "", page, flags=re.S)
     assert len(markup) < 2_000  # no article is rendered up front: the script renders a page
     assert "<mark" not in markup and "<tr" not in markup and "Pakistan" not in markup

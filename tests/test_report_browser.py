@@ -100,8 +100,9 @@ def test_article_spans_are_highlighted_and_linked_to_their_rows(
         document.querySelectorAll('mark.ev').forEach(m => {
             out[m.dataset.span] = (out[m.dataset.span] || '') + m.textContent; });
         return out; }""")
-    data = page.evaluate("JSON.parse(document.getElementById('report-data').textContent)")
-    assert quotes == {str(i): s["q"] for i, s in enumerate(data["articles"][0]["spans"])}
+    first = page.evaluate(
+        "JSON.parse(document.getElementById('report-articles').textContent.split('\\n')[0])")
+    assert quotes == {str(i): s["q"] for i, s in enumerate(first["spans"])}
 
     page.locator('tr[data-key="parties:1"]').click()  # China: two spans
     assert page.locator("mark.ev.active").evaluate_all(

@@ -141,7 +141,24 @@ def _m2_runs(db: sqlite3.Connection) -> None:
         )""")
 
 
-MIGRATIONS: tuple[Migration, ...] = (_m1_initial, _m2_runs)
+def _m3_entity_registry(db: sqlite3.Connection) -> None:
+    """The corpus entity registry (``summarizer.entities.registry``): one row per entity id
+    with the canonical id it resolves to, and the surface names it was found under."""
+    db.execute("""
+        CREATE TABLE entities (
+            entity_id TEXT PRIMARY KEY, canonical_id TEXT NOT NULL, kind TEXT NOT NULL,
+            name TEXT NOT NULL, country TEXT, articles INTEGER NOT NULL DEFAULT 0,
+            reason TEXT, updated_at TEXT NOT NULL
+        )""")
+    db.execute("CREATE INDEX entities_canonical ON entities (canonical_id)")
+    db.execute("""
+        CREATE TABLE entity_surfaces (
+            entity_id TEXT NOT NULL, surface TEXT NOT NULL,
+            mentions INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (entity_id, surface)
+        )""")
+
+
+MIGRATIONS: tuple[Migration, ...] = (_m1_initial, _m2_runs, _m3_entity_registry)
 
 
 def migrate(db: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIONS) -> int:

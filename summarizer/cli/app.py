@@ -229,11 +229,13 @@ def schema_check() -> None:
 def _register_commands() -> None:
     from .batch import register as register_batch
     from .eval import register as register_eval
+    from .export import register as register_export
     from .report import register as register_report
 
     register_report(app)
     register_eval(app)
     register_batch(app)
+    register_export(app)
 
 
 _register_commands()

@@ -31,13 +31,20 @@ def report(
     generated_at: Annotated[str | None, typer.Option(
         help="A date or time to show in the header (nothing time-dependent is added otherwise).",
     )] = None,
+    aliases: Annotated[Path | None, typer.Option(
+        help="TOML file forcing or forbidding entity merges in the overview.")] = None,
+    store: Annotated[Path | None, typer.Option(
+        help="Use and update the entity registry in this store.")] = None,
 ) -> None:
     """Write a self-contained HTML page to review digests against their articles."""
+    from ..entities.aliases import load_aliases
     from ..report.html import load_digests, render_report
 
     try:
+        overrides = load_aliases(aliases) if aliases else None
         items = list(load_digests(digests))
-        page = render_report(items, title=title, page_size=page_size, generated_at=generated_at)
+        page = render_report(items, title=title, page_size=page_size, generated_at=generated_at,
+                             aliases=overrides, store=store)
         _write(page, output)
     except SummarizerError as exc:
         typer.echo(f"error: {exc}", err=True)

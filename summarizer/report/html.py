@@ -1,9 +1,12 @@
 """The HTML review report: one self-contained file to check digests against their articles.
 
 ``render_report`` writes a single HTML page with inline CSS and JavaScript and no external
-resource. The digests travel as JSON in a ``<script type="application/json">`` block
-(``<``, ``>`` and ``&`` escaped, so no article can close it); the page script renders one
-index page or one article at a time, inserting every string as text, never as HTML.
+resource. The data travels as JSON in two ``<script type="application/json">`` blocks
+(``<``, ``>`` and ``&`` escaped, so no string can close them): ``report-data`` holds the
+settings, the overview and one small index entry per article; ``report-articles`` holds
+one full article per line, parsed only when that article is opened, so a report of
+10,000 digests opens without parsing them all. The page script renders one index page
+or one article at a time, inserting every string as text, never as HTML.
 A Content-Security-Policy allows only the page's own script and style (by hash), so even
 markup that slipped through could neither run nor fetch anything.
 
@@ -27,9 +30,10 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
+from ..entities.aliases import Aliases
 from ..errors import ConfigError, InputError
 from ..models import Digest
-from .payload import report_payload
+from .payload import article_rest, build_report
 
 DEFAULT_TITLE = "Digest review"
 DEFAULT_PAGE_SIZE = 50
@@ -46,16 +50,22 @@ def render_report(
     title: str = DEFAULT_TITLE,
     page_size: int = DEFAULT_PAGE_SIZE,
     generated_at: str | None = None,
+    aliases: Aliases | None = None,
+    store: Path | None = None,
 ) -> str:
     """One self-contained HTML page reviewing ``digests``; the same input gives the same bytes.
 
     ``page_size`` is the number of articles per index page; ``generated_at`` is shown
-    in the header when given (nothing time-dependent is added otherwise).
+    in the header when given (nothing time-dependent is added otherwise). ``aliases``
+    overrides entity merges in the overview; ``store`` keeps the entity registry.
     """
     if page_size < 1:
         raise ConfigError(f"page size must be at least 1, not {page_size}")
-    payload = report_payload(digests, title=title, page_size=page_size,
-                             generated_at=generated_at)
+    lines: list[str] = []
+    payload = build_report(digests, lambda a: lines.append(json_for_script(article_rest(a))),
+                           title=title,
+                           page_size=page_size, generated_at=generated_at, aliases=aliases,
+                           store=store)
     style, script = _asset("report.css"), _asset("report.js")
     values = {
         "title": html.escape(title),
@@ -63,6 +73,7 @@ def render_report(
         "style": style,
         "script": script,
         "data": json_for_script(payload),
+        "articles": "\n".join(lines),
     }
     return _PLACEHOLDER.sub(lambda m: values[m.group(1)], _asset("report.html"))
 
@@ -155,6 +166,11 @@ def _parse_lines(handle: TextIO, source: str, lineno: int) -> Iterator[Digest]:
         if not line.strip():
             continue
         where = f"{source}:{lineno}"
+        try:  # the fast path: pydantic parses and validates in one go
+            yield Digest.model_validate_json(line)
+            continue
+        except ValidationError:
+            pass  # not JSON, a list, or not a digest: the slow path says which
         try:
             value = json.loads(line)
         except json.JSONDecodeError as exc:

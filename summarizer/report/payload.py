@@ -16,14 +16,20 @@ Table cells hold plain strings; the page only ever inserts them as text, never a
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import accumulate
+from pathlib import Path
 from typing import Any
 
+from ..entities import with_entities
+from ..entities.aliases import Aliases
+from ..entities.registry import resolve_corpus
 from ..models import ArticleInfo, Digest, Evidence, Instrument, Party, Provenance, Sector, Target
+from .overview import OverviewBuilder, article_focus
 
 JSONDict = dict[str, Any]
 Fragment = tuple[int, int, int]
+Focus = dict[str, list[list[str]]]
 
 FIELDS: tuple[str, ...] = ("parties", "instruments", "sectors", "targets")
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -146,7 +152,7 @@ def _target(x: Target) -> tuple[str, list[str]]:
     return x.description, [x.description, value, x.deadline or ""]
 
 
-def _tables(d: Digest, spans: _Spans) -> dict[str, list[JSONDict]]:
+def _tables(d: Digest, spans: _Spans, focus: Focus | None) -> dict[str, list[JSONDict]]:
     items: dict[str, list[tuple[tuple[str, list[str]], list[Evidence], bool]]] = {
         "parties": [(_party(x), x.evidence, False) for x in d.parties],
         "instruments": [(_instrument(x), x.evidence, x.background) for x in d.instruments],
@@ -158,7 +164,9 @@ def _tables(d: Digest, spans: _Spans) -> dict[str, list[JSONDict]]:
         rows = []
         for row, ((name, cells), evidence, background) in enumerate(items[field]):
             ids = spans.add(field, row, name, evidence)
-            rows.append({"n": name, "c": cells, "ev": ids, **({"bg": True} if background else {})})
+            keys = focus[field][row] if focus and field in focus else []
+            rows.append({"n": name, "c": cells, "ev": ids, **({"bg": True} if background else {}),
+                         **({"fk": keys} if keys else {})})
         tables[field] = rows
     return tables
 
@@ -190,11 +198,12 @@ def _meta(a: ArticleInfo) -> JSONDict:
             "link": linkable, "published": a.published}
 
 
-def article_payload(d: Digest) -> JSONDict:
-    """One digest as the report page needs it."""
+def article_payload(d: Digest, focus: Focus | None = None) -> JSONDict:
+    """One digest as the report page needs it; ``focus`` gives each table row the keys the
+    overview's filters highlight (``overview.article_focus``)."""
     spans = _Spans(d.article.text)
     summary_ids = spans.add("summary", 0, "summary", d.summary.evidence)
-    tables = _tables(d, spans)
+    tables = _tables(d, spans, focus)
     warnings = [{**w.model_dump(), "origin": "digest"} for w in d.warnings]
     return {
         **_meta(d.article),
@@ -209,15 +218,63 @@ def article_payload(d: Digest) -> JSONDict:
     }
 
 
-def report_payload(
-    digests: Iterable[Digest], *, title: str, page_size: int, generated_at: str | None
+META_KEYS: tuple[str, ...] = ("id", "sha", "title", "source", "url", "link", "published")
+
+
+def index_entry(article: JSONDict) -> JSONDict:
+    """What the index page needs of one article: its metadata (``META_KEYS``), headline,
+    party names, item counts and number of warnings."""
+    tables = article["tables"]
+    return {**{k: article[k] for k in META_KEYS}, "headline": article["summary"]["headline"],
+            "parties": [r["n"] for r in tables["parties"]],
+            "counts": {field: len(tables[field]) for field in FIELDS},
+            "nw": len(article["warnings"])}
+
+
+def article_rest(article: JSONDict) -> JSONDict:
+    """The rest of an article, parsed when it is opened: everything but ``META_KEYS``."""
+    return {k: v for k, v in article.items() if k not in META_KEYS}
+
+
+def build_report(
+    digests: Iterable[Digest], sink: Callable[[JSONDict], None], *, title: str,
+    page_size: int, generated_at: str | None, aliases: Aliases | None = None,
+    store: Path | None = None,
 ) -> JSONDict:
-    """The whole report's data: settings, column headers and one entry per digest."""
+    """The report's settings, index entries and overview; each full article goes to
+    ``sink`` as it is made, in order (so a caller can encode it and let it go). The page
+    shows an article as its index entry merged with ``article_rest`` of it.
+
+    Entities are resolved across the corpus with ``aliases`` applied, and the registry of
+    ``store`` used and updated when given. A single digest gets no overview.
+    """
+    items = [with_entities(d) for d in digests]
+    resolution = resolve_corpus((d.parties for d in items), aliases, store)
+    overview = OverviewBuilder(resolution)
+    entries = []
+    for d in items:
+        overview.add(d)
+        article = article_payload(d, article_focus(d, resolution))
+        entries.append(index_entry(article))
+        sink(article)
     return {
-        "format": 1,
+        "format": 2,
         "title": title,
         "page_size": page_size,
         "generated_at": generated_at,
         "columns": {field: list(cols) for field, cols in COLUMNS.items()},
-        "articles": [article_payload(d) for d in digests],
+        "overview": overview.build() if len(items) > 1 else None,
+        "articles": entries,
     }
+
+
+def report_payload(
+    digests: Iterable[Digest], *, title: str, page_size: int, generated_at: str | None,
+    aliases: Aliases | None = None, store: Path | None = None,
+) -> JSONDict:
+    """All of the report's data in one document: ``build_report`` with the full articles
+    in ``articles`` instead of the index entries."""
+    full: list[JSONDict] = []
+    data = build_report(digests, full.append, title=title, page_size=page_size,
+                        generated_at=generated_at, aliases=aliases, store=store)
+    return {**data, "articles": full}

@@ -7,7 +7,20 @@
   "use strict";
 
   const DATA = JSON.parse(document.getElementById("report-data").textContent);
-  const ARTICLES = DATA.articles;
+  const ARTICLES = DATA.articles;  // index entries; full articles are parsed when opened
+  let LINES = null;
+  const FULL = new Map();
+
+  /* The full data of article i: its index entry plus line i of #report-articles (one JSON
+   * document per line), parsed on first use, so opening the report parses only the index. */
+  function full(i) {
+    if (!FULL.has(i)) {
+      if (LINES === null) LINES = document.getElementById("report-articles").textContent.split("\n");
+      FULL.clear();  // keep one article: memory stays flat however many are visited
+      FULL.set(i, Object.assign({}, ARTICLES[i], JSON.parse(LINES[i])));
+    }
+    return FULL.get(i);
+  }
   const FIELDS = ["parties", "instruments", "sectors", "targets"];
   const LABEL = {summary: "Summary", parties: "Parties", instruments: "Instruments",
                  sectors: "Sectors", targets: "Targets"};
@@ -15,7 +28,10 @@
                     sectors: "Sector", targets: "Target"};
   const SCROLL = matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth";
   const app = document.getElementById("app");
-  const state = {query: "", warningsOnly: false, matches: null, page: 1};
+  const OVERVIEW = DATA.overview;
+  const FILTERS = OVERVIEW ? OVERVIEW.filters : [];
+  const SVG_NS = "http://www.w3.org/2000/svg";
+  const state = {query: "", warningsOnly: false, matches: null, page: 1, filter: null};
 
   // ------------------------------------------------------------------ helpers
 
@@ -40,6 +56,22 @@
   const plural = (n, word) => n + " " + word + (n === 1 ? "" : "s");
   const keyOf = (span) => span.f + ":" + span.r;
 
+  function svg(tag, attrs, ...children) {
+    const node = document.createElementNS(SVG_NS, tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined) continue;
+      if (key === "data") Object.assign(node.dataset, value);
+      else node.setAttribute(key, String(value));
+    }
+    for (const child of children.flat(2)) {
+      if (child === null || child === undefined || child === false) continue;
+      node.append(child);
+    }
+    return node;
+  }
+
+  const tip = (text) => svg("title", {}, text);
+
   function itemName(a, span) {
     if (span.f === "summary") return "summary";
     return a.tables[span.f][span.r].n;
@@ -50,8 +82,11 @@
   function route() {
     const params = new URLSearchParams(location.hash.slice(1));
     if (ARTICLES.length === 1) return showArticle(0);
+    const f = parseInt(params.get("f"), 10);
+    const filter = f >= 0 && f < FILTERS.length ? f : null;
     const n = parseInt(params.get("a"), 10);
-    if (n >= 1 && n <= ARTICLES.length) return showArticle(n - 1);
+    if (n >= 1 && n <= ARTICLES.length) return showArticle(n - 1, filter);
+    if (params.has("f")) setFilter(filter);
     return showIndex(parseInt(params.get("p"), 10) || state.page);
   }
 
@@ -64,19 +99,26 @@
 
   function haystack(a) {
     if (a._hay === undefined) {
-      const parties = a.tables.parties.map((r) => r.n);
-      a._hay = fold([a.summary.headline, a.title, a.source, a.id, a.published, ...parties]
+      a._hay = fold([a.headline, a.title, a.source, a.id, a.published, ...a.parties]
         .filter(Boolean).join(" \u2016 "));
     }
     return a._hay;
   }
 
+  function setFilter(f) {
+    if (state.filter !== f) { state.filter = f; state.matches = null; }
+  }
+
+  const filterHash = () => (state.filter === null ? "" : "&f=" + state.filter);
+
   function matches() {
     if (state.matches) return state.matches;
     const terms = fold(state.query).split(/\s+/).filter(Boolean);
+    const allowed = state.filter === null ? null : new Set(FILTERS[state.filter].arts);
     const out = [];
     ARTICLES.forEach((a, i) => {
-      if (state.warningsOnly && !a.warnings.length) return;
+      if (allowed && !allowed.has(i)) return;
+      if (state.warningsOnly && !a.nw) return;
       const hay = haystack(a);
       if (terms.every((t) => hay.includes(t))) out.push(i);
     });
@@ -96,14 +138,15 @@
       state.query = search.value;
       state.warningsOnly = onlyWarn.checked;
       state.matches = null;
-      history.replaceState(null, "", "#p=1");
+      history.replaceState(null, "", "#p=1" + filterHash());
       renderResults(results, 1);
     };
     search.addEventListener("input", refilter);
     onlyWarn.addEventListener("change", refilter);
     const toolbar = el("div", {class: "toolbar"}, search,
-      el("label", {class: "toggle"}, onlyWarn, " only with warnings"));
-    app.replaceChildren(el("section", {class: "index", id: "index"}, toolbar, results));
+      el("label", {class: "toggle"}, onlyWarn, " only with warnings"), filterChip());
+    app.replaceChildren(overview(),
+      el("section", {class: "index", id: "index"}, toolbar, results));
     renderResults(results, page);
     window.scrollTo(0, 0);
   }
@@ -132,19 +175,19 @@
   function indexRow(i) {
     const a = ARTICLES[i];
     const n = i + 1;
-    const parties = a.tables.parties.map((r) => r.n);
+    const parties = a.parties;
     const shownParties = parties.slice(0, 4).join(", ") + (parties.length > 4 ? ", \u2026" : "");
     const counts = FIELDS.map((f) => el("span", {class: "dot f-" + f,
-      title: plural(a.tables[f].length, SINGULAR[f].toLowerCase())}, String(a.tables[f].length)));
-    const warn = a.warnings.length
-      ? el("span", {class: "badge warn", title: plural(a.warnings.length, "warning")},
-           "\u26a0 " + a.warnings.length)
+      title: plural(a.counts[f], SINGULAR[f].toLowerCase())}, String(a.counts[f])));
+    const warn = a.nw
+      ? el("span", {class: "badge warn", title: plural(a.nw, "warning")}, "\u26a0 " + a.nw)
       : null;
-    const title = a.title && a.title !== a.summary.headline ? el("div", {class: "sub"}, a.title) : null;
+    const title = a.title && a.title !== a.headline ? el("div", {class: "sub"}, a.title) : null;
+    const href = "#a=" + n + filterHash();
     return el("tr", {class: "index-row", data: {article: String(n)},
-                     onclick: (e) => { if (!e.target.closest("a")) go("#a=" + n); }},
+                     onclick: (e) => { if (!e.target.closest("a")) go(href); }},
       el("td", {class: "num"}, String(n)),
-      el("td", {class: "headline"}, el("a", {href: "#a=" + n}, a.summary.headline || a.id), title),
+      el("td", {class: "headline"}, el("a", {href: href}, a.headline || a.id), title),
       el("td", {class: "muted"}, a.source || ""),
       el("td", {class: "muted nowrap"}, a.published || ""),
       el("td", {class: "parties"}, shownParties),
@@ -154,7 +197,7 @@
 
   function pager(page, pages) {
     const link = (label, target, cls) => (target >= 1 && target <= pages && target !== page
-      ? el("a", {href: "#p=" + target, class: "btn " + cls}, label)
+      ? el("a", {href: "#p=" + target + filterHash(), class: "btn " + cls}, label)
       : el("span", {class: "btn disabled " + cls, "aria-disabled": "true"}, label));
     return el("nav", {class: "pager", "aria-label": "Pages"},
       link("\u00ab First", 1, "pager-first"), link("\u2039 Prev", page - 1, "pager-prev"),
@@ -162,10 +205,134 @@
       link("Next \u203a", page + 1, "pager-next"), link("Last \u00bb", pages, "pager-last"));
   }
 
+  // ------------------------------------------------------------------ overview
+
+  function filterChip() {
+    if (state.filter === null) return null;
+    const f = FILTERS[state.filter];
+    return el("span", {class: "filter-chip", id: "active-filter"}, "Filter: ",
+      el("strong", {id: "filter-label"}, f.label),
+      el("a", {href: "#p=1&f=-1", class: "btn clear", id: "clear-filter", "aria-label": "Clear the filter"},
+         "\u00d7 clear"));
+  }
+
+  function markAttrs(f, cls, extra) {
+    return Object.assign({class: "mark " + cls + (state.filter === f ? " chosen" : ""),
+                          tabindex: "0", role: "button", data: {f: String(f)}}, extra || {});
+  }
+
+  function overview() {
+    if (!OVERVIEW) return null;
+    const o = OVERVIEW;
+    const section = el("section", {class: "overview", id: "overview", "aria-label": "Corpus overview"},
+      el("h2", {class: "ov-title"}, "Overview",
+         el("span", {class: "muted"}, " \u00b7 " + plural(o.articles, "article") + " \u00b7 " +
+            o.entities + (o.entities === 1 ? " entity" : " entities") +
+            " \u00b7 click any mark to filter the articles")),
+      el("div", {class: "ov-grid"},
+        panel("Cooperation network", "ov-network", network(o.network), legend("status")),
+        panel("Instruments over time", "ov-timeline", timeline(o.timeline), legend("status")),
+        panel("Sectors \u00d7 countries", "ov-matrix", matrix(o.matrix), null),
+        panel("Top entities", "ov-top", topTable(o.top), null)));
+    const pick = (e) => {
+      const mark = e.target.closest("[data-f]");
+      if (!mark) return;
+      e.preventDefault();
+      go("#p=1&f=" + mark.dataset.f);
+    };
+    section.addEventListener("click", pick);
+    section.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") pick(e); });
+    return section;
+  }
+
+  function panel(title, id, body, foot) {
+    return el("figure", {class: "ov-panel", id: id}, el("figcaption", {}, title), body, foot);
+  }
+
+  function legend() {
+    const items = ["implemented", "signed", "proposed", "under_discussion", "other"].map((s) =>
+      el("span", {class: "lg"}, el("i", {class: "sw st-" + s}), s.replace("_", " ")));
+    return el("div", {class: "ov-legend"}, items);
+  }
+
+  function network(net) {
+    if (!net.nodes.length) return el("p", {class: "none"}, "No entities.");
+    const edges = net.edges.map((e) => {
+      const a = net.nodes[e.a], b = net.nodes[e.b];
+      return svg("line", markAttrs(e.f, "edge st-" + e.status, {x1: a.x, y1: a.y, x2: b.x, y2: b.y,
+        "stroke-width": Math.min(1.5 + e.n, 8)}),
+        tip(a.label + " \u2013 " + b.label + ": " + plural(e.n, "shared instrument") +
+            ", strongest " + e.status.replace("_", " ")));
+    });
+    const nodes = net.nodes.map((n, k) => svg("g", markAttrs(n.f, "node k-" + n.kind, {data: {f: String(n.f), entity: n.id}}),
+      svg("circle", {cx: n.x, cy: n.y, r: n.r}),
+      k < 24 ? svg("text", {x: n.x, y: n.y + n.r + 11, "text-anchor": "middle"}, clip(n.label, 24)) : null,
+      tip(n.label + " (" + n.id + "): " + plural(n.n, "article"))));
+    return svg("svg", {viewBox: "0 0 " + net.width + " " + net.height, class: "ov-svg",
+                       role: "img", "aria-label": "Cooperation network"},
+      svg("g", {class: "edges"}, edges), svg("g", {class: "nodes"}, nodes));
+  }
+
+  function timeline(t) {
+    if (!t.marks.length) return el("p", {class: "none"}, "No dated instruments.");
+    const W = 760, H = 240, left = 34, bottom = 40, top = 10;
+    const totals = t.buckets.map(() => 0);
+    t.marks.forEach((m) => { totals[m.b] += m.n; });
+    const max = Math.max(...totals, 1);
+    const step = (W - left - 8) / t.buckets.length;
+    const scale = (H - bottom - top) / max;
+    const base = t.buckets.map(() => H - bottom);
+    const order = t.statuses;
+    const sorted = t.marks.slice().sort((x, y) => x.b - y.b || order.indexOf(x.status) - order.indexOf(y.status));
+    const bars = sorted.map((m) => {
+      const h = Math.max(m.n * scale, 1.5);
+      base[m.b] -= h;
+      return svg("rect", markAttrs(m.f, "bar st-" + m.status, {x: left + m.b * step + 2, y: base[m.b],
+        width: Math.max(step - 4, 2), height: h}),
+        tip(t.buckets[m.b] + ": " + plural(m.n, "instrument") + " " + m.status.replace("_", " ")));
+    });
+    const every = Math.ceil(t.buckets.length / 12);
+    const labels = t.buckets.map((b, k) => (k % every ? null :
+      svg("text", {x: left + k * step + step / 2, y: H - bottom + 14, "text-anchor": "middle", class: "tick"}, b)));
+    const axis = [svg("line", {x1: left, y1: H - bottom, x2: W - 4, y2: H - bottom, class: "axis"}),
+                  svg("text", {x: 4, y: top + 8, class: "tick"}, String(max))];
+    const note = t.undated ? svg("text", {x: left, y: H - 6, class: "tick"},
+      t.undated + " instrument(s) in undated articles not shown") : null;
+    return svg("svg", {viewBox: "0 0 " + W + " " + H, class: "ov-svg", role: "img",
+                       "aria-label": "Instrument timeline"}, axis, labels, bars, note);
+  }
+
+  function matrix(m) {
+    if (!m.cells.length) return el("p", {class: "none"}, "No sectors with country parties.");
+    const cw = 54, ch = 18, left = 190, top = 92;
+    const W = left + m.countries.length * cw + 8, H = top + m.sectors.length * ch + 8;
+    const heads = m.countries.map((c, k) => svg("text", {class: "tick", "text-anchor": "start",
+      transform: "translate(" + (left + k * cw + cw / 2) + "," + (top - 6) + ") rotate(-40)"}, clip(c, 18)));
+    const rows = m.sectors.map((s, k) => svg("text", {class: "tick", x: left - 6, y: top + k * ch + 13,
+      "text-anchor": "end"}, s));
+    const cells = m.cells.map((c) => svg("g", markAttrs(c.f, "cell"),
+      svg("rect", {x: left + c.c * cw + 1, y: top + c.s * ch + 1, width: cw - 2, height: ch - 2,
+                   "fill-opacity": (0.15 + 0.85 * c.n / m.max).toFixed(2)}),
+      svg("text", {x: left + c.c * cw + cw / 2, y: top + c.s * ch + 13, "text-anchor": "middle"}, String(c.n)),
+      tip(m.sectors[c.s] + " \u00b7 " + m.countries[c.c] + ": " + plural(c.n, "article"))));
+    return svg("svg", {viewBox: "0 0 " + W + " " + H, class: "ov-svg", role: "img",
+                       "aria-label": "Sector by country matrix"}, heads, rows, cells);
+  }
+
+  function topTable(top) {
+    const head = el("tr", {}, ["Entity", "Kind", "Articles", "Instruments", "Signed", "Names"]
+      .map((h) => el("th", {}, h)));
+    const body = top.map((t) => el("tr", markAttrs(t.f, "top-row", {title: t.id}),
+      el("td", {class: "main"}, t.label), el("td", {class: "muted"}, t.kind),
+      el("td", {class: "num"}, String(t.n)), el("td", {class: "num"}, String(t.instruments)),
+      el("td", {class: "num"}, String(t.signed)), el("td", {class: "num"}, String(t.names))));
+    return el("table", {class: "items top-table"}, el("thead", {}, head), el("tbody", {}, body));
+  }
+
   // ------------------------------------------------------------------ article
 
-  function showArticle(i) {
-    const a = ARTICLES[i];
+  function showArticle(i, filter) {
+    const a = full(i);
     document.title = (a.summary.headline || a.id) + " \u2014 " + DATA.title;
     const view = el("article", {class: "digest", id: "digest", data: {article: String(i + 1)}},
       ARTICLES.length > 1 ? articleNav(i) : null,
@@ -178,6 +345,32 @@
     app.replaceChildren(view);
     wire(view, a);
     window.scrollTo(0, 0);
+    if (filter !== null && filter !== undefined) focusRows(view, a, FILTERS[filter]);
+  }
+
+  /* As overview.focus_matches: an edge "p:a|b" matches rows naming both entities. */
+  function focusMatches(focus, keys) {
+    if (focus.startsWith("p:")) {
+      const [a, b] = focus.slice(2).split("|");
+      return keys.includes("e:" + a) && keys.includes("e:" + b);
+    }
+    return keys.includes(focus);
+  }
+
+  /* Highlights the rows (and their evidence) behind an overview filter. */
+  function focusRows(view, a, filter) {
+    const keys = [];
+    FIELDS.forEach((f) => a.tables[f].forEach((r, k) => {
+      if (focusMatches(filter.focus, r.fk || [])) keys.push(f + ":" + k);
+    }));
+    const banner = el("p", {class: "focus-note", id: "focus-note"}, "Overview filter: ",
+      el("strong", {}, filter.label), " \u2014 " + plural(keys.length, "matching row"));
+    view.querySelector(".art-head").after(banner);
+    if (!keys.length) return;
+    select(view, keys[0], {scrollText: true, scrollRow: true});
+    view.querySelectorAll("[data-key]").forEach((n) => {
+      if (keys.includes(n.dataset.key)) n.classList.add("focus");
+    });
   }
 
   function articleNav(i) {
@@ -187,7 +380,7 @@
       ? el("a", {href: "#a=" + (target + 1), class: "btn " + cls}, label)
       : el("span", {class: "btn disabled " + cls}, label));
     return el("nav", {class: "artnav"},
-      el("a", {href: "#p=" + back, class: "btn back"}, "\u2190 Index"),
+      el("a", {href: "#p=" + back + filterHash(), class: "btn back"}, "\u2190 Index"),
       link("\u2039 Previous", i - 1, "prev"),
       el("span", {class: "page-of"}, "Article " + (i + 1) + " of " + ARTICLES.length),
       link("Next \u203a", i + 1, "next"),
@@ -363,7 +556,7 @@
   // ------------------------------------------------------------------ start
 
   function stats() {
-    const warned = ARTICLES.filter((a) => a.warnings.length).length;
+    const warned = ARTICLES.filter((a) => a.nw).length;
     const parts = [plural(ARTICLES.length, "article"), warned + " with warnings"];
     if (DATA.generated_at) parts.push("generated " + DATA.generated_at);
     document.getElementById("report-stats").textContent = parts.join(" \u00b7 ");

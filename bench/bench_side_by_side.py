@@ -26,8 +26,10 @@ import json
 import math
 import os
 import shlex
+import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,12 +125,12 @@ def measure(system: System, standin: StandinProcess, url: str, work: Path,
         one.mkdir()
         warm = run_client(system.command(write_articles(one / "in.jsonl", 1, first=900_000),
                                          one / "out.jsonl", url, one),
-                          system.env(one), timeout=timeout, log=one / "stderr.txt")
+                              system.env(one), timeout=timeout, cwd=one, log=one / "stderr.txt")
         standin.stats()
     inp = work / "in.jsonl"
     load_start = loadavg()
     run = run_client(system.command(inp, work / "out.jsonl", url, work), system.env(work),
-                     timeout=timeout, log=work / "stderr.txt")
+                     timeout=timeout, cwd=work, log=work / "stderr.txt")
     figures = Figures(system, args.articles, run, warm, standin.stats(),
                       read_outputs(work / "out.jsonl"), (load_start, loadavg()))
     if run.returncode != 0 or figures.outputs.lines != args.articles:
@@ -221,9 +223,10 @@ def summarizer_origin(args: argparse.Namespace) -> str:
     import subprocess
 
     batch = systems(args)[1]
-    env = batch.env(Path(tempfile.gettempdir()))
+    home = Path(tempfile.gettempdir())
     found = subprocess.run([batch.python, "-c", "import summarizer; print(summarizer.__file__)"],
-                           env=env, capture_output=True, text=True, timeout=120, check=True)
+                           env=batch.env(home), cwd=home, capture_output=True, text=True,
+                           timeout=120, check=True)
     origin = Path(found.stdout.strip()).parent.parent
     commit = subprocess.run(["git", "-C", str(origin), "rev-parse", "--short", "HEAD"],
                             capture_output=True, text=True, timeout=30)
@@ -273,8 +276,14 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)  # unwinds: the running client is killed, the stand-in stops
+
+
 def main(argv: Sequence[str] | None = None) -> tuple[list[Figures], str]:
     args = parse(argv)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _stop)
     origin = summarizer_origin(args)
     with tempfile.TemporaryDirectory(prefix="side-by-side-") as tmp:
         results = run_all(args, Path(tmp))

@@ -7,6 +7,8 @@ deadline. Client CPU is the child's own user+sys time, from ``os.wait4``.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import json
 import os
 import select
@@ -20,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 BENCH = Path(__file__).resolve().parent
+_PR_SET_PDEATHSIG = 1
 
 
 class StandinProcess:
@@ -76,31 +79,50 @@ class ClientRun:
 
 
 def run_client(command: Sequence[str], env: Mapping[str, str], *, timeout: float,
-               log: Path) -> ClientRun:
-    """Run ``command`` to its end (or kill its process group at ``timeout``)."""
+               cwd: Path, log: Path) -> ClientRun:
+    """Run ``command`` in ``cwd`` to its end (or kill its process group at ``timeout``).
+
+    ``cwd`` matters: ``python -m`` puts the working directory first on ``sys.path``, so
+    running from a checkout would import that checkout's summarizer, not PYTHONPATH's.
+    """
     with log.open("w+", encoding="utf-8") as stderr:
         started, wall = time.time(), time.perf_counter()
-        process = subprocess.Popen(list(command), env=dict(env), stdout=stderr,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
-        status, usage = _wait(process, time.perf_counter() + timeout)
+        process = subprocess.Popen(list(command), env=dict(env), cwd=cwd, stdout=stderr,
+                                   stderr=subprocess.STDOUT, start_new_session=True,
+                                   preexec_fn=_die_with_parent)
+        try:
+            status, usage = _wait(process.pid, time.perf_counter() + timeout)
+        except BaseException:  # the bench is stopping: its client must not outlive it
+            _kill(process.pid)
+            raise
         wall = time.perf_counter() - wall
-        return ClientRun(wall, usage.ru_utime + usage.ru_stime,
-                         os.waitstatus_to_exitcode(status), started, _tail(stderr))
+        process.returncode = os.waitstatus_to_exitcode(status)
+        return ClientRun(wall, usage.ru_utime + usage.ru_stime, process.returncode, started,
+                         _tail(stderr))
 
 
-def _wait(process: subprocess.Popen[bytes], deadline: float) -> tuple[int, Any]:
+def _die_with_parent() -> None:
+    """In the child: get SIGKILL if the bench dies, however it dies (Linux prctl)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def _wait(pid: int, deadline: float) -> tuple[int, Any]:
     """``os.wait4`` the child (its own rusage), killing its group past ``deadline``."""
     while True:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-        if pid == process.pid:
-            process.returncode = os.waitstatus_to_exitcode(status)
+        found, status, usage = os.wait4(pid, os.WNOHANG)
+        if found == pid:
             return status, usage
         if time.perf_counter() > deadline:
-            os.killpg(process.pid, signal.SIGKILL)
-            _, status, usage = os.wait4(process.pid, 0)
-            process.returncode = os.waitstatus_to_exitcode(status)
+            _kill(pid)
+            _, status, usage = os.wait4(pid, 0)
             return status, usage
         time.sleep(0.02)
+
+
+def _kill(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)
 
 
 def _tail(stream: IO[str], size: int = 2000) -> str:

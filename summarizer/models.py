@@ -171,6 +171,10 @@ class Provenance(_Model):
         default=0, description="HTTP requests made to the model, retries included."
     )
     duration_ms: float | None = None
+    via: str | None = Field(
+        default=None, description="How the model was called when not live, e.g. 'batch_api'.")
+    batch_id: str | None = Field(
+        default=None, description="The provider batch that answered (via 'batch_api').")
 
 
 class DigestWarning(_Model):

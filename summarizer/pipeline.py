@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from .article import Article
 from .config import LLMConfig
-from .errors import ConfigError, ModelError
+from .errors import ConfigError, GroundingReaskNeeded, ModelError
 from .grounding import (
     GroundedDraft,
     GroundingConfig,
@@ -203,6 +203,39 @@ class Summarizer:
                              message=f"Re-asked once about {len(grounded.rejections)} item(s) "
                                      "whose quotes were not found in the article.")
         return regrounded, [note]
+
+    # ----------------------------------------------------------------- provider Batch API
+
+    def request_body(self, article: Article) -> dict[str, Any]:
+        """The chat.completions body a live digest of ``article`` sends first."""
+        prompt = self._prompt
+        if prompt is None:
+            raise ConfigError("the provider Batch API needs the llm backend")
+        return self._llm_client().request_body(render_messages(prompt, article), DigestDraft,
+                                               temperature=self._temperature(prompt))
+
+    def digest_from_completion(
+        self, article: Article, completion: dict[str, Any], *, via: str, batch_id: str
+    ) -> Digest:
+        """The digest a live call would make of this chat.completion body: validated the
+        same way, grounded the same way. Raises ``GroundingReaskNeeded`` when a live run
+        would re-ask about unverified quotes, and the live call's errors otherwise."""
+        prompt, llm = self._prompt, self._llm_client()
+        assert prompt is not None
+        draft, usage = llm.parse_completion(completion, DigestDraft, source=article.label)
+        grounded = ground_draft(_as_draft(draft), article.text, self.config.grounding)
+        if grounded.rejections and self.config.llm.grounding_reask:
+            error = GroundingReaskNeeded(
+                f"{len(grounded.rejections)} quote(s) not found in the article; a live run "
+                "re-asks about them", source=article.label)
+            error.usage, error.attempts = usage, 1
+            raise error
+        provenance = Provenance(
+            backend="llm", provider=self.config.llm.host, model=llm.model, mode=llm.mode,
+            prompt=PromptRef(id=prompt.id, version=prompt.version, sha256=prompt.sha256),
+            temperature=self._temperature(prompt), created_at=_now(), usage=usage,
+            attempts=1, via=via, batch_id=batch_id)
+        return _assemble(article, grounded, provenance, [])
 
     def _temperature(self, prompt: Prompt) -> float:
         if self.config.llm.temperature is not None:

@@ -197,18 +197,8 @@ class LLMClient:
         source: str,
     ) -> BaseModel:
         """One structured answer; raises a ``ModelError`` subclass naming ``source``."""
-        kwargs: dict[str, Any] = {
-            "model": self.model,
-            "messages": messages,
-            "response_model": _prepared(response_model),
-            "max_retries": _reask_policy(self.config.max_reasks),
-            "temperature": temperature,
-            "max_tokens": self.config.max_tokens,
-            "strict": False,
-        }
-        if self.mode == "json_object_schema":
-            schema = response_model.model_json_schema()
-            kwargs["extra_body"] = {"response_format": {"type": "json_object", "schema": schema}}
+        kwargs = self._create_kwargs(messages, response_model, temperature)
+        kwargs["max_retries"] = _reask_policy(self.config.max_reasks)
         try:
             result: BaseModel = await self._instructor.create(**kwargs)
         except Exception as exc:
@@ -217,6 +207,77 @@ class LLMClient:
 
     async def aclose(self) -> None:
         await self.openai.close()
+
+    def _create_kwargs(
+        self, messages: list[dict[str, str]], response_model: type[BaseModel], temperature: float
+    ) -> dict[str, Any]:
+        """What ``complete`` hands instructor (less the re-ask policy)."""
+        kwargs: dict[str, Any] = {
+            "model": self.model,
+            "messages": messages,
+            "response_model": _prepared(response_model),
+            "temperature": temperature,
+            "max_tokens": self.config.max_tokens,
+            "strict": False,
+        }
+        if self.mode == "json_object_schema":
+            schema = response_model.model_json_schema()
+            kwargs["extra_body"] = {"response_format": {"type": "json_object", "schema": schema}}
+        return kwargs
+
+    # ------------------------------------------------------------- provider Batch API
+
+    def request_body(
+        self, messages: list[dict[str, str]], response_model: type[BaseModel], *,
+        temperature: float,
+    ) -> dict[str, Any]:
+        """The chat.completions JSON body :meth:`complete` sends first, built by instructor's
+        own request preparation for this mode (a line of a Batch API input file)."""
+        import json
+
+        from instructor.processing.response import handle_response_model
+
+        kwargs = self._create_kwargs(messages, response_model, temperature)
+        model = kwargs.pop("response_model")
+        kwargs.pop("strict")
+        _, prepared = handle_response_model(model, mode=self._instructor.mode, **kwargs)
+        extra = prepared.pop("extra_body", None) or {}
+        body: dict[str, Any] = json.loads(json.dumps({**prepared, **extra}))
+        return body
+
+    def parse_completion(
+        self, completion: dict[str, Any], response_model: type[BaseModel], *, source: str
+    ) -> tuple[BaseModel, Usage]:
+        """Validate one chat.completion body (e.g. from a Batch API output file) the way
+        :meth:`complete` validates an answer, without re-asking; its usage alongside.
+
+        Raises the ``ModelError`` subclass a live call would (refusal, truncation, invalid).
+        """
+        from instructor.processing.response import process_response
+        from openai.types.chat import ChatCompletion
+
+        record = CallRecord()
+        try:
+            response = ChatCompletion.model_validate(completion)
+        except ValueError as exc:
+            raise InvalidOutputError(f"not a chat completion: {_short(exc)}",
+                                     source=source) from exc
+        token = _current.set(record)
+        try:
+            _on_response(response)
+        finally:
+            _current.reset(token)
+        if record.refusal:
+            raise translate_error(RuntimeError("refused"), source, record)
+        try:
+            result: BaseModel = process_response(
+                response, response_model=_prepared(response_model), stream=False,
+                strict=False, mode=self._instructor.mode)
+        except Exception as exc:
+            error = translate_error(exc, source, record)
+            error.usage, error.attempts = record.usage, 1
+            raise error from exc
+        return result, record.usage
 
 
 _PREPARED: dict[type[BaseModel], type[BaseModel]] = {}

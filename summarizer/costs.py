@@ -7,6 +7,7 @@ stale; override or extend them with a JSON or TOML file (``--prices FILE``)::
     [gpt-4o-mini]                                            # TOML
     input = 0.15
     output = 0.60
+    batch_input = 0.075                                      # optional: the Batch API rate
 
 A dated snapshot (``gpt-4o-mini-2024-07-18``) is priced as its base name. A model on any
 host other than api.openai.com that the table does not name is local: it costs 0.
@@ -28,15 +29,30 @@ from .models import Usage
 PER = 1_000_000
 
 
+BATCH_DISCOUNT = 0.5
+"""OpenAI's Batch API bills half the standard rate (work finished within 24 h)."""
+
+
 @dataclass(frozen=True)
 class Price:
-    """USD per million input (prompt) and output (completion) tokens."""
+    """USD per million input (prompt) and output (completion) tokens; the provider Batch
+    API rates default to ``BATCH_DISCOUNT`` of them."""
 
     input: float
     output: float
+    batch_input: float | None = None
+    batch_output: float | None = None
 
     def cost(self, usage: Usage) -> float:
         return (usage.prompt_tokens * self.input + usage.completion_tokens * self.output) / PER
+
+    @property
+    def batch(self) -> Price:
+        """The price of the same tokens through the provider Batch API."""
+        batch_input = self.input * BATCH_DISCOUNT if self.batch_input is None else self.batch_input
+        batch_output = (self.output * BATCH_DISCOUNT if self.batch_output is None
+                        else self.batch_output)
+        return Price(batch_input, batch_output, batch_input, batch_output)
 
 
 FREE = Price(0.0, 0.0)
@@ -74,9 +90,14 @@ class PriceTable:
             return self.prices[base]
         return FREE if local else None
 
-    def cost(self, model: str, usage: Usage, *, local: bool = False) -> float | None:
+    def cost(
+        self, model: str, usage: Usage, *, local: bool = False, batch: bool = False
+    ) -> float | None:
+        """What ``usage`` costs live, or at the provider Batch API rate (``batch``)."""
         price = self.price(model, local=local)
-        return None if price is None else price.cost(usage)
+        if price is None:
+            return None
+        return (price.batch if batch else price).cost(usage)
 
     def with_overrides(self, overrides: Mapping[str, Price]) -> PriceTable:
         merged = dict(self.prices)
@@ -110,11 +131,19 @@ def _parse(data: Any, source: str) -> dict[str, Price]:
     prices: dict[str, Price] = {}
     for model, entry in data.items():
         try:
-            prices[str(model)] = Price(float(entry["input"]), float(entry["output"]))
+            prices[str(model)] = Price(float(entry["input"]), float(entry["output"]),
+                                       _optional(entry, "batch_input"),
+                                       _optional(entry, "batch_output"))
         except (TypeError, KeyError, ValueError):
             raise ConfigError(f"{model!r} needs numeric 'input' and 'output' (USD per "
-                              "million tokens)", source=source) from None
+                              "million tokens; 'batch_input' and 'batch_output' are "
+                              "optional)", source=source) from None
     return prices
+
+
+def _optional(entry: Any, name: str) -> float | None:
+    value = entry.get(name)
+    return None if value is None else float(value)
 
 
 def format_cost(cost: float | None) -> str:

@@ -43,7 +43,7 @@ def test_default_location_follows_summarizer_home(tmp_path: Path) -> None:
         assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
         names = [r[0] for r in store.db.execute(
             "SELECT name FROM schema_migrations ORDER BY version")]
-    assert names == ["m1_initial", "m2_runs"]
+    assert names == [step.__name__.lstrip("_") for step in MIGRATIONS]
 
 
 def test_default_location_without_home_is_the_user_data_dir(

@@ -228,12 +228,14 @@ def schema_check() -> None:
 
 def _register_commands() -> None:
     from .batch import register as register_batch
+    from .batch_status import register as register_batch_status
     from .eval import register as register_eval
     from .report import register as register_report
 
     register_report(app)
     register_eval(app)
     register_batch(app)
+    register_batch_status(app)
 
 
 _register_commands()

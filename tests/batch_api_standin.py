@@ -59,10 +59,13 @@ class Plan:
     """How batches end. ``finish``: lines answered before an expiry or a cancel (None: all
     of them for ``expired``, none for ``cancelled``). ``hold``: stay in_progress for ever."""
 
+
     final: str = "completed"
     finish: int | None = None
     hold: bool = False
     seed: int = 7
+    lost_creates: int = 0
+    """The first N creates make the batch but answer 500 (a reply lost on the way)."""
 
 
 @dataclass
@@ -172,6 +175,8 @@ class _ApiHandler(_Handler):
             "metadata": request.get("metadata"),
             "request_counts": {"total": len(lines), "completed": 0, "failed": 0},
         }
+        if api.creates <= api.plan.lost_creates:
+            return 500, _error("stand-in: the batch was created but this reply is lost")
         return 200, api.batches[batch_id]
 
     def _cancel(self, batch_id: str) -> tuple[int, Json]:

@@ -207,3 +207,31 @@ def test_the_batch_rate_is_half_the_live_rate(tmp_path: Path) -> None:
     assert result.batch_cost_usd == pytest.approx(2 * 1.5)
     assert result.summary.cost_usd == pytest.approx(3.0)
     assert "$3.0000 at the batch rate (live: $6.0000)" in result.describe()
+
+
+def test_a_create_whose_reply_is_lost_is_found_not_repeated(tmp_path: Path) -> None:
+    inputs = _write_inputs(tmp_path / "in.jsonl", 3)
+    with run_batch_api(default=ok(DRAFT), plan=Plan(lost_creates=1)) as api:
+        result = _route(_config(tmp_path, api.base_url), inputs)
+        assert api.creates == 1 and result.ok and result.answered == 3
+
+
+def test_an_interrupted_wait_keeps_the_batch_unless_asked_to_cancel(tmp_path: Path) -> None:
+    inputs = _write_inputs(tmp_path / "in.jsonl", 5)
+
+    async def interrupted(_: float) -> None:
+        raise asyncio.CancelledError  # what Ctrl-C delivers inside asyncio.run
+
+    with run_batch_api(default=ok(DRAFT), plan=Plan(hold=True, finish=2)) as api:
+        config = _config(tmp_path, api.base_url)
+        for cancel in (False, True):
+            with pytest.raises(asyncio.CancelledError):
+                asyncio.run(run_route([str(inputs)], config,
+                                      BatchApiConfig(cancel=cancel, poll=INSTANT),
+                                      sleep=interrupted))
+            assert api.cancels == cancel and api.creates == 1
+            assert not (tmp_path / "out.jsonl").exists()
+        result = _route(config, inputs)  # collects the cancelled batch, the rest live
+        assert api.creates == 1 and api.calls == 3
+    assert result.ok and result.answered == 2
+    assert len(_lines(tmp_path / "out.jsonl")) == 5

@@ -233,8 +233,6 @@ class LLMClient:
     ) -> dict[str, Any]:
         """The chat.completions JSON body :meth:`complete` sends first, built by instructor's
         own request preparation for this mode (a line of a Batch API input file)."""
-        import json
-
         from instructor.processing.response import handle_response_model
 
         kwargs = self._create_kwargs(messages, response_model, temperature)
@@ -242,8 +240,7 @@ class LLMClient:
         kwargs.pop("strict")
         _, prepared = handle_response_model(model, mode=self._instructor.mode, **kwargs)
         extra = prepared.pop("extra_body", None) or {}
-        body: dict[str, Any] = json.loads(json.dumps({**prepared, **extra}))
-        return body
+        return {**prepared, **extra}
 
     def parse_completion(
         self, completion: dict[str, Any], response_model: type[BaseModel], *, source: str

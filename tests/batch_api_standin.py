@@ -64,6 +64,8 @@ class Plan:
     finish: int | None = None
     hold: bool = False
     seed: int = 7
+    refuse_creates: bool = False
+    """Every create is refused with 400 (e.g. a model the Batch API does not serve)."""
     lost_creates: int = 0
     """The first N creates make the batch but answer 500 (a reply lost on the way)."""
 
@@ -163,6 +165,8 @@ class _ApiHandler(_Handler):
         file_id = request.get("input_file_id")
         if file_id not in api.files:
             return 400, _error(f"Invalid 'input_file_id': '{file_id}'.")
+        if api.plan.refuse_creates:
+            return 400, _error("stand-in: this model is not available in the Batch API")
         if request.get("endpoint") != ENDPOINT or request.get("completion_window") != "24h":
             return 400, _error("endpoint must be /v1/chat/completions and window 24h")
         api.creates += 1

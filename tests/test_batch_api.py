@@ -163,22 +163,15 @@ def test_requests_are_split_at_the_file_limits(tmp_path: Path) -> None:
         result = _route(_config(tmp_path, api.base_url), inputs,
                         limits=FileLimits(max_requests=3))
         assert api.creates == 3 and [len(c) for c in _file_lines(api)] == [3, 3, 1]
+        size = max(len(line) + 1 for lines in _file_lines(api) for line in lines)
     assert result.answered == 7 and len(_lines(tmp_path / "out.jsonl")) == 7
     with run_batch_api(default=ok(DRAFT)) as api:
         _route(_config(tmp_path / "b", api.base_url), inputs, limits=FileLimits(max_bytes=1))
         assert api.creates == 7  # every line is larger than the limit: a file each
     with run_batch_api(default=ok(DRAFT)) as api:
-        size = _line_size(tmp_path)
         _route(_config(tmp_path / "c", api.base_url), inputs,
                limits=FileLimits(max_bytes=2 * size + 1))
         assert [len(c) for c in _file_lines(api)] == [2, 2, 2, 1]
-
-
-def _line_size(tmp_path: Path) -> int:
-    """The size of the largest request line an earlier run of this test uploaded."""
-    spool = tmp_path / "batch-api"
-    return max(len(line) + 1 for path in spool.glob("*.jsonl")
-               for line in path.read_bytes().splitlines())
 
 
 def _file_lines(api: Any) -> list[list[str]]:
@@ -235,3 +228,14 @@ def test_an_interrupted_wait_keeps_the_batch_unless_asked_to_cancel(tmp_path: Pa
         assert api.creates == 1 and api.calls == 3
     assert result.ok and result.answered == 2
     assert len(_lines(tmp_path / "out.jsonl")) == 5
+
+
+def test_a_batch_the_provider_refuses_goes_live(tmp_path: Path) -> None:
+    inputs = _write_inputs(tmp_path / "in.jsonl", 3)
+    with run_batch_api(default=ok(DRAFT), plan=Plan(refuse_creates=True)) as api:
+        result = _route(_config(tmp_path, api.base_url), inputs)
+        assert api.creates == 0 and api.calls == 3
+    assert result.ok and result.answered == 0
+    with Store.open(tmp_path / "store.db") as store:
+        chunk, = Journal(store).chunks()
+        assert chunk.state == "collected" and "refused" in (chunk.note or "")

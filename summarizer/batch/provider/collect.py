@@ -162,8 +162,10 @@ def _body(line: dict[str, Any] | None) -> dict[str, Any] | None:
 
 def _unanswered(batch: Batch, line: dict[str, Any] | None) -> tuple[str, str]:
     if line is None:
-        return f"batch_{batch.status}", f"batch {batch.id} ended {batch.status} without " \
-                                        "answering this request"
+        errors = batch.errors.data if batch.errors and batch.errors.data else []
+        why = f" ({errors[0].code}: {errors[0].message})" if errors else ""
+        return f"batch_{batch.status}", (f"batch {batch.id} ended {batch.status}{why} "
+                                         "without answering this request")
     error = line.get("error") or {}
     if error:
         return "batch_error", f"batch {batch.id}: {error.get('code')}: {error.get('message')}"

@@ -140,6 +140,17 @@ class Journal:
             f"WHERE c.state IN ({', '.join('?' * len(OPEN_STATES))})", OPEN_STATES)
         return {row[0] for row in rows}
 
+    def close(self, chunk_id: str, kind: str, message: str) -> Chunk:
+        """Give up on a chunk the provider will not run: its unsettled items fail (so they
+        go live, to a follow-up batch, or are reported) and it counts as collected."""
+        with self.store.transaction():
+            self.db.execute("UPDATE batch_items SET outcome = 'failed', error_kind = ?, "
+                            "error_message = ? WHERE chunk_id = ? AND outcome IS NULL",
+                            (kind, message, chunk_id))
+            self.db.execute("UPDATE batch_chunks SET state = 'collected', note = ?, "
+                            "updated_at = ? WHERE chunk_id = ?", (message, now_iso(), chunk_id))
+        return self.chunk(chunk_id)
+
     def failures(self) -> dict[str, tuple[int, str, str]]:
         """Per ``custom_id`` that failed in a batch: (times, last kind, last message)."""
         found: dict[str, tuple[int, str, str]] = {}

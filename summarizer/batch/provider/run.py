@@ -179,6 +179,7 @@ async def _batches(run: _Run, on_progress: ProgressFn | None, sleep: Sleep,
         if not run.api_config.wait:
             return len(submitted)
         running = await _wait(run, submitted, on_progress, sleep, clock)
+        _tidy(run)
         if running:
             return len(running)
         if not _plan(run):
@@ -196,6 +197,13 @@ async def _wait(run: _Run, chunks: list[Chunk], on_progress: ProgressFn | None,
         if run.api_config.cancel:
             await asyncio.shield(cancel_all(run.ours(("submitted",)), run.journal, run.remote))
         raise
+
+
+def _tidy(run: _Run) -> None:
+    """Delete the input files of collected chunks (the provider has them; so does the
+    journal's sha256)."""
+    for chunk in run.ours(("collected",)):
+        (run.spool / chunk.filename).unlink(missing_ok=True)
 
 
 def _has_inputs(run: _Run, chunk: Chunk) -> bool:

@@ -87,8 +87,11 @@ async def _create(chunk: Chunk, journal: Journal, api: RemoteApi) -> Chunk:
             batch = await api.create(file_id, chunk.chunk_id)
             crashpoint("after_create")
             return _submitted(journal, chunk, batch.id, batch.status)
-        except openai.BadRequestError as exc:
-            raise remote_error(exc, f"creating the batch of chunk {chunk.chunk_id}") from exc
+        except openai.BadRequestError as exc:  # it will not be run: its items go elsewhere
+            error = remote_error(exc, f"the provider refused the batch of chunk "
+                                      f"{chunk.chunk_id}")
+            log.warning("%s", error)
+            return journal.close(chunk.chunk_id, "batch_rejected", str(error))
         except Exception as exc:  # it may still have been created: look before retrying
             if attempt == CREATE_TRIES:
                 raise remote_error(exc, f"creating the batch of chunk {chunk.chunk_id}") \

@@ -239,3 +239,17 @@ def test_a_batch_the_provider_refuses_goes_live(tmp_path: Path) -> None:
     with Store.open(tmp_path / "store.db") as store:
         chunk, = Journal(store).chunks()
         assert chunk.state == "collected" and "refused" in (chunk.note or "")
+
+
+def test_two_runs_preparing_the_same_articles_journal_them_once(tmp_path: Path) -> None:
+    from summarizer.batch.provider.journal import Chunk, Item
+    from summarizer.batch.store import ResultKey
+
+    key = ResultKey("a", "sha", "p", "1", "m", "llm", "params")
+    chunk = Chunk("c1", "m", "h", "prepared", 1, 10, "sha", "f1.jsonl")
+    with Store.open(tmp_path / "store.db") as store:
+        journal = Journal(store)
+        assert journal.add_chunk(chunk, [Item("sk-1", key)])
+        assert not journal.add_chunk(Chunk("c2", "m", "h", "prepared", 1, 10, "sha", "f2"),
+                                     [Item("sk-1", key)])
+        assert [c.chunk_id for c in journal.chunks()] == ["c1"]

@@ -82,11 +82,14 @@ class Journal:
         self.store = store
         self.db = store.db
 
-    def add_chunk(self, chunk: Chunk, items: Sequence[Item]) -> None:
-        """A prepared chunk and its requests, in one transaction."""
+    def add_chunk(self, chunk: Chunk, items: Sequence[Item]) -> bool:
+        """A prepared chunk and its requests, in one transaction; False (nothing written)
+        when another run journalled some of these requests in the meantime."""
         stamp = now_iso()
         row = {**asdict(chunk), "created_at": stamp, "updated_at": stamp}
         with self.store.transaction():
+            if self.pending() & {item.custom_id for item in items}:
+                return False
             self.db.execute(
                 f"INSERT INTO batch_chunks ({', '.join(_CHUNK_COLUMNS)}) "
                 f"VALUES ({', '.join('?' * len(_CHUNK_COLUMNS))})",
@@ -95,6 +98,7 @@ class Journal:
                 "INSERT INTO batch_items (chunk_id, custom_id, result_key) VALUES (?, ?, ?)",
                 [(chunk.chunk_id, item.custom_id, json.dumps(asdict(item.key)))
                  for item in items])
+        return True
 
     def update(self, chunk_id: str, **changes: Any) -> Chunk:
         """Record ``changes`` to a chunk (committed before this returns)."""

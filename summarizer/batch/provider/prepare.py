@@ -85,7 +85,11 @@ def prepare(
                       requests=len(group), bytes=len(content), content_sha256=sha,
                       filename=f"summarizer-{chunk_id}-{sha[:16]}.jsonl")
         write_file(spool / chunk.filename, content)
-        journal.add_chunk(chunk, [Item(w.custom_id, w.key) for w, _ in group])
+        if not journal.add_chunk(chunk, [Item(w.custom_id, w.key) for w, _ in group]):
+            (spool / chunk.filename).unlink(missing_ok=True)
+            log.warning("another run submitted some of these articles meanwhile; they are "
+                        "collected with its batch")
+            continue
         log.info("prepared chunk %s: %d request(s), %d bytes", chunk_id, len(group),
                  len(content))
         chunks.append(journal.chunk(chunk_id))

@@ -47,8 +47,9 @@ class Chunk:
     error_file_id: str | None = None
     completed: int = 0
     failed: int = 0
-    cost_usd: float | None = None
-    live_cost_usd: float | None = None
+    cost_usd: float | None = 0.0
+    """At the batch rate, of the answers collected so far (None: the model has no price)."""
+    live_cost_usd: float | None = 0.0
     note: str | None = None
     created_at: str = ""
     updated_at: str = ""

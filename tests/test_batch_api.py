@@ -253,3 +253,19 @@ def test_two_runs_preparing_the_same_articles_journal_them_once(tmp_path: Path) 
         assert not journal.add_chunk(Chunk("c2", "m", "h", "prepared", 1, 10, "sha", "f2"),
                                      [Item("sk-1", key)])
         assert [c.chunk_id for c in journal.chunks()] == ["c1"]
+
+
+def test_a_second_run_on_the_same_store_is_refused_while_one_runs(tmp_path: Path) -> None:
+    import fcntl
+
+    from summarizer.errors import ConfigError
+
+    inputs = _write_inputs(tmp_path / "in.jsonl", 2)
+    with run_batch_api(default=ok(DRAFT)) as api:
+        config = _config(tmp_path, api.base_url)
+        lock = (tmp_path / "store.db.batch-api.lock").open("a")
+        fcntl.flock(lock, fcntl.LOCK_EX)  # as a running process holds it
+        with pytest.raises(ConfigError, match="another --batch-api run"):
+            _route(config, inputs)
+        lock.close()
+        assert api.creates == 0 and _route(config, inputs).ok

@@ -16,7 +16,8 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -125,7 +126,8 @@ async def run_batch_api(
     items = list(iter_articles(list(inputs), config.ingest))
     run_id = uuid.uuid4().hex[:12]
     started = time.perf_counter()
-    async with ArticleEngine(config.job, run_id=run_id, client=client) as engine:
+    async with ArticleEngine(config.job, run_id=run_id, client=client) as engine, \
+            _exclusive(engine.store.path):
         run = _start(config, api_config, engine, items, client, run_id)
         summary = BatchApiSummary(BatchSummary(run_id, config.output, model=engine.ident.model))
         engine.store.start_run(run_id, {"route": "batch_api", "output": str(config.output),
@@ -142,6 +144,22 @@ async def run_batch_api(
             summary.summary.seconds = time.perf_counter() - started
             engine.store.finish_run(run_id, summary.summary.as_dict())
     return summary
+
+
+@asynccontextmanager
+async def _exclusive(store: Path) -> AsyncIterator[None]:
+    """One Batch API run per store at a time: two could both take the same chunk from the
+    journal and create two batches. The lock dies with its process (even ``kill -9``)."""
+    import fcntl
+
+    with store.with_name(f"{store.name}.batch-api.lock").open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise ConfigError("another --batch-api run is using this store; let it finish "
+                              "(or stop it) and rerun, or pass another --store",
+                              source=str(store)) from None
+        yield
 
 
 def _start(config: BatchConfig, api_config: BatchApiConfig, engine: ArticleEngine,

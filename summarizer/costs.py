@@ -8,6 +8,7 @@ or extend them with a JSON or TOML file (``--prices FILE``)::
     input = 0.15
     cached_input = 0.075
     output = 0.60
+    batch_input = 0.075                                      # optional: the Batch API rate
 
 Input tokens the provider served from its prompt cache (``usage.cached_tokens``) are
 priced at ``cached_input`` (the full input rate when a model has none).
@@ -32,14 +33,21 @@ from .models import Usage
 PER = 1_000_000
 
 
+BATCH_DISCOUNT = 0.5
+"""OpenAI's Batch API bills half the standard rate (work finished within 24 h)."""
+
+
 @dataclass(frozen=True)
 class Price:
-    """USD per million input (prompt) and output (completion) tokens."""
+    """USD per million input (prompt) and output (completion) tokens; the provider Batch
+    API rates default to ``BATCH_DISCOUNT`` of them."""
 
     input: float
     output: float
     cached_input: float | None = None
     """USD per million prompt tokens served from the provider's prompt cache."""
+    batch_input: float | None = None
+    batch_output: float | None = None
 
     def cost(self, usage: Usage) -> float:
         cached = min(usage.cached_tokens, usage.prompt_tokens)
@@ -47,6 +55,15 @@ class Price:
         uncached = usage.prompt_tokens - cached
         return (uncached * self.input + cached * cached_rate
                 + usage.completion_tokens * self.output) / PER
+
+    @property
+    def batch(self) -> Price:
+        """The price of the same tokens through the provider Batch API."""
+        batch_input = self.input * BATCH_DISCOUNT if self.batch_input is None else self.batch_input
+        batch_output = (self.output * BATCH_DISCOUNT if self.batch_output is None
+                        else self.batch_output)
+        return Price(batch_input, batch_output, cached_input=batch_input,
+                     batch_input=batch_input, batch_output=batch_output)
 
 
 FREE = Price(0.0, 0.0)
@@ -84,9 +101,14 @@ class PriceTable:
             return self.prices[base]
         return FREE if local else None
 
-    def cost(self, model: str, usage: Usage, *, local: bool = False) -> float | None:
+    def cost(
+        self, model: str, usage: Usage, *, local: bool = False, batch: bool = False
+    ) -> float | None:
+        """What ``usage`` costs live, or at the provider Batch API rate (``batch``)."""
         price = self.price(model, local=local)
-        return None if price is None else price.cost(usage)
+        if price is None:
+            return None
+        return (price.batch if batch else price).cost(usage)
 
     def with_overrides(self, overrides: Mapping[str, Price]) -> PriceTable:
         merged = dict(self.prices)
@@ -120,13 +142,20 @@ def _parse(data: Any, source: str) -> dict[str, Price]:
     prices: dict[str, Price] = {}
     for model, entry in data.items():
         try:
-            cached = entry.get("cached_input")
             prices[str(model)] = Price(float(entry["input"]), float(entry["output"]),
-                                       None if cached is None else float(cached))
+                                       _optional(entry, "cached_input"),
+                                       _optional(entry, "batch_input"),
+                                       _optional(entry, "batch_output"))
         except (TypeError, KeyError, ValueError, AttributeError):
-            raise ConfigError(f"{model!r} needs numeric 'input' and 'output' (and optionally "
-                              "'cached_input'), USD per million tokens", source=source) from None
+            raise ConfigError(f"{model!r} needs numeric 'input' and 'output' (USD per "
+                              "million tokens; 'cached_input', 'batch_input' and "
+                              "'batch_output' are optional)", source=source) from None
     return prices
+
+
+def _optional(entry: Any, name: str) -> float | None:
+    value = entry.get(name)
+    return None if value is None else float(value)
 
 
 def format_cost(cost: float | None) -> str:

@@ -92,3 +92,8 @@ class RefusalError(ModelError):
 
 class InvalidOutputError(ModelError):
     """The model's answer did not validate against the schema after re-asks."""
+
+
+class GroundingReaskNeeded(ModelError):
+    """An answer quoted text that is not in the article, and a live run would re-ask about
+    it: the provider Batch API route hands such articles to the live path."""

@@ -211,6 +211,10 @@ class Provenance(_Model):
     reasks: int = Field(default=0, description="Grounding re-asks made (each one more call).")
     reask_tokens: int = Field(default=0, description="Of usage.total_tokens, the re-asks'.")
     duration_ms: float | None = None
+    via: str | None = Field(
+        default=None, description="How the model was called when not live, e.g. 'batch_api'.")
+    batch_id: str | None = Field(
+        default=None, description="The provider batch that answered (via 'batch_api').")
 
 
 class DigestWarning(_Model):

@@ -29,7 +29,7 @@ from .chunking import ChunkConfig, digest_long, estimate_tokens, parts
 from .config import LLMConfig
 from .costs import PriceTable
 from .entities import resolve_parties
-from .errors import ConfigError, InputError, ModelError
+from .errors import ConfigError, GroundingReaskNeeded, InputError, ModelError
 from .grounding import (
     GroundedDraft,
     GroundingConfig,
@@ -176,14 +176,20 @@ class Summarizer:
                               "(--model or --base-url)")
         from .llm.preview import request_body
 
-        prompt, llm, chunking = self._prompt, self._llm_client(), self.config.chunking
+        prompt, llm = self._prompt, self._llm_client()
         assert prompt is not None
-        budget = chunking.budget(self._window(), self._overhead_tokens(),
-                                 self.config.llm.max_tokens)
         return [await request_body(llm, render_messages(prompt, part), DigestDraft,
                                    temperature=self._temperature(prompt),
                                    max_tokens=self._max_tokens(part))
-                for part in parts(art, budget, chunking)]
+                for part in self.request_parts(art)]
+
+    def request_parts(self, article: Article) -> list[Article]:
+        """What one request each carries: the article, or its parts when it does not fit
+        the context window with room for an answer (see ``ChunkConfig``)."""
+        chunking = self.config.chunking
+        budget = chunking.budget(self._window(), self._overhead_tokens(),
+                                 self.config.llm.max_tokens)
+        return parts(article, budget, chunking)
 
     def preview(self, article: Article | str) -> list[PreparedRequest]:
         """The sync face of :meth:`apreview`."""
@@ -350,6 +356,36 @@ class Summarizer:
                              message=f"Re-asked once about {len(wanted)} item(s) "
                                      "whose quotes were not found in the article.")
         return regrounded, [note]
+
+    # ----------------------------------------------------------------- provider Batch API
+
+    def request_body(self, article: Article) -> dict[str, Any]:
+        """The chat.completions body a live digest of ``article`` sends first."""
+        prompt = self._prompt
+        if prompt is None:
+            raise ConfigError("the provider Batch API needs the llm backend")
+        return self._llm_client().request_body(render_messages(prompt, article), DigestDraft,
+                                               temperature=self._temperature(prompt),
+                                               max_tokens=self._max_tokens(article))
+
+    def digest_from_completion(
+        self, article: Article, completion: dict[str, Any], *, via: str, batch_id: str
+    ) -> Digest:
+        """The digest a live call would make of this chat.completion body: validated the
+        same way, grounded the same way. Raises ``GroundingReaskNeeded`` when a live run
+        would re-ask about unverified quotes, and the live call's errors otherwise."""
+        prompt, llm = self._prompt, self._llm_client()
+        assert prompt is not None
+        draft, usage = llm.parse_completion(completion, DigestDraft, source=article.label)
+        grounded = ground_draft(_as_draft(draft), article.text, self.config.grounding)
+        wanted = worth_reasking(grounded.rejections, self.config.grounding)
+        if wanted and self.config.llm.grounding_reask:
+            raise GroundingReaskNeeded(
+                f"{len(wanted)} quote(s) not found in the article; a live run re-asks about "
+                "them", source=article.label, usage=usage, attempts=1)
+        provenance = self._provenance().model_copy(update={
+            "usage": usage, "attempts": 1, "via": via, "batch_id": batch_id})
+        return _assemble(article, grounded, provenance, [])
 
     def _temperature(self, prompt: Prompt) -> float:
         if self.config.llm.temperature is not None:

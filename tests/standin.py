@@ -179,8 +179,9 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 128  # bursts of new connections must not stall in the accept queue
 
     def __init__(self, script: _Script, standin: StandIn, latency: float,
-                 models: Sequence[str]) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
+                 models: Sequence[str], handler: type[BaseHTTPRequestHandler] | None = None
+                 ) -> None:
+        super().__init__(("127.0.0.1", 0), handler or _Handler)
         self.script = script
         self.standin = standin
         self.latency = latency

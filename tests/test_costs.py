@@ -74,3 +74,16 @@ def test_format_cost() -> None:
     assert format_cost(None) == "n/a"
     assert format_cost(0.0123456) == "$0.0123"
     assert format_cost(1234.5) == "$1,234.50"
+
+
+def test_the_batch_rate_defaults_to_half_and_a_price_file_can_set_it(tmp_path: Path) -> None:
+    usage = Usage(prompt_tokens=1_000_000, completion_tokens=1_000_000, total_tokens=2_000_000)
+    table = load_prices()
+    assert table.cost("gpt-4o-mini", usage) == pytest.approx(0.75)
+    assert table.cost("gpt-4o-mini", usage, batch=True) == pytest.approx(0.375)
+    assert table.cost("llama", usage, local=True, batch=True) == 0.0
+    assert table.cost("unknown-openai-model", usage, batch=True) is None
+    path = tmp_path / "prices.toml"
+    path.write_text('[m]\ninput = 1.0\noutput = 2.0\nbatch_input = 0.2\n')
+    custom = load_prices(path)
+    assert custom.cost("m", usage, batch=True) == pytest.approx(0.2 + 1.0)

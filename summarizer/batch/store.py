@@ -17,6 +17,7 @@ so a killed process (even ``kill -9``) leaves either the whole result or none of
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -158,7 +159,34 @@ def _m3_entity_registry(db: sqlite3.Connection) -> None:
         )""")
 
 
-MIGRATIONS: tuple[Migration, ...] = (_m1_initial, _m2_runs, _m3_entity_registry)
+def _m4_batch_journal(db: sqlite3.Connection) -> None:
+    """The provider Batch API journal (``summarizer.batch.provider.journal``): one row per
+    chunk of work with its remote file and batch ids, written before and after each step,
+    and one row per request in it."""
+    db.execute("""
+        CREATE TABLE batch_chunks (
+            chunk_id TEXT PRIMARY KEY, model TEXT NOT NULL, host TEXT NOT NULL,
+            state TEXT NOT NULL, requests INTEGER NOT NULL, bytes INTEGER NOT NULL,
+            content_sha256 TEXT NOT NULL, filename TEXT NOT NULL,
+            file_id TEXT, batch_id TEXT, remote_status TEXT,
+            output_file_id TEXT, error_file_id TEXT,
+            completed INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0,
+            cost_usd REAL, live_cost_usd REAL, note TEXT,
+            created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+        )""")
+    db.execute("""
+        CREATE TABLE batch_items (
+            chunk_id TEXT NOT NULL REFERENCES batch_chunks (chunk_id),
+            custom_id TEXT NOT NULL, result_key TEXT NOT NULL,
+            outcome TEXT CHECK (outcome IN ('done', 'failed')),
+            error_kind TEXT, error_message TEXT,
+            PRIMARY KEY (chunk_id, custom_id)
+        )""")
+    db.execute("CREATE INDEX batch_items_custom_id ON batch_items (custom_id)")
+
+
+MIGRATIONS: tuple[Migration, ...] = (_m1_initial, _m2_runs, _m3_entity_registry,
+                                     _m4_batch_journal)
 
 
 def migrate(db: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIONS) -> int:
@@ -270,11 +298,19 @@ class Store:
         ).fetchone()
         return None if row is None else _result(row)
 
-    def put(self, result: StoredResult, calls: Sequence[CallRow] = ()) -> None:
-        """Write a result and the ledger rows that produced it, all or nothing."""
+    def put(self, result: StoredResult, calls: Sequence[CallRow] = (), *,
+            also: Migration | None = None) -> None:
+        """Write a result and the ledger rows that produced it, all or nothing (``also``
+        writes more in the same transaction, e.g. the Batch API journal)."""
         with _transaction(self.db):
             self.db.execute(_UPSERT, _result_values(result))
             self.db.executemany(_INSERT_CALL, [_call_values(c) for c in calls])
+            if also is not None:
+                also(self.db)
+
+    def transaction(self) -> contextlib.AbstractContextManager[None]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT`` on this store (for tables other modules own)."""
+        return _transaction(self.db)
 
     def put_many(self, results: Iterable[StoredResult]) -> int:
         """Write many results in one transaction (an import); returns how many."""
@@ -282,9 +318,11 @@ class Store:
             cursor = self.db.executemany(_UPSERT, (_result_values(r) for r in results))
         return cursor.rowcount
 
-    def add_calls(self, calls: Sequence[CallRow]) -> None:
+    def add_calls(self, calls: Sequence[CallRow], *, also: Migration | None = None) -> None:
         with _transaction(self.db):
             self.db.executemany(_INSERT_CALL, [_call_values(c) for c in calls])
+            if also is not None:
+                also(self.db)
 
     def count_results(self, status: Status | None = None) -> int:
         if status is None:

@@ -228,6 +228,7 @@ def schema_check() -> None:
 
 def _register_commands() -> None:
     from .batch import register as register_batch
+    from .batch_status import register as register_batch_status
     from .eval import register as register_eval
     from .export import register as register_export
     from .report import register as register_report
@@ -236,6 +237,7 @@ def _register_commands() -> None:
     register_eval(app)
     register_batch(app)
     register_export(app)
+    register_batch_status(app)
 
 
 _register_commands()

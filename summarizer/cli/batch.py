@@ -88,6 +88,18 @@ def batch(
         help="Ray cluster to run on (--engine ray; default: a local Ray).")] = None,
     ray_workers: Annotated[int, typer.Option(
         min=1, help="Ray workers (--engine ray), each digesting --concurrency at once.")] = 2,
+    batch_api: Annotated[bool, typer.Option(
+        help="Half price: send what the store lacks through the provider's Batch API "
+             "(answered within 24 h); rerun the same command to resume or collect.")] = False,
+    wait: Annotated[bool, typer.Option(
+        help="--batch-api: wait for the batches (--no-wait: submit and exit).")] = True,
+    batch_api_retry: Annotated[str, typer.Option(
+        help="--batch-api: what the batch did not answer goes live | batch (a follow-up "
+             "batch) | none (reported).")] = "live",
+    cancel: Annotated[bool, typer.Option(
+        help="--batch-api: cancel the remote batches on Ctrl-C (default: keep them).")] = False,
+    poll_interval: Annotated[float, typer.Option(
+        help="--batch-api: seconds before the first status check (then growing).")] = 10.0,
 ) -> None:
     """Digest many articles: concurrent, rate-limited, cached, resumable."""
     from ..batch.engine import JobConfig
@@ -97,8 +109,14 @@ def batch(
     from ..ingest import IngestConfig
     from ..llm.ratelimit import RateLimits
     from .app import RULES_NOTICE, summarizer_config
+    from .batch_api import RouteOptions, check, run_route
 
     _check_engine(engine, ray_address)
+    route = RouteOptions(wait, batch_api_retry, cancel, poll_interval) if batch_api else None
+    if route is not None:
+        check(route)
+        if engine != "local":
+            raise typer.BadParameter("--batch-api runs with --engine local", param_hint="--engine")
     try:
         summarizer = replace(
             summarizer_config(backend, model, base_url, mode, prompt, temperature, max_tokens,
@@ -110,6 +128,10 @@ def batch(
         config = BatchConfig(output=output, job=job, ingest=ingest)
         if backend == "auto" and summarizer.resolved_backend() == "rules":
             typer.echo(RULES_NOTICE, err=True)
+        if route is not None:
+            routed = run_route(inputs, config, route, progress)
+            typer.echo(routed.describe(), err=True)
+            raise typer.Exit(0 if routed.pending or routed.summary.ok else 1)
         if engine == "ray":
             summary = _run_on_ray(inputs, config, ray_address, ray_workers, progress)
         else:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from ..config import LLMConfig
-from ..errors import ConfigError
+from ..errors import ConfigError, InvalidOutputError
 from ..models import Usage
 from .events import AttemptInfo, CallEvent, CallObserver, CallTally, emit, observe_calls
 from .failures import short_message, translate_error
@@ -197,6 +197,46 @@ class LLMClient:
 
     async def aclose(self) -> None:
         await self.openai.close()
+
+    # ------------------------------------------------------------- provider Batch API
+
+    def request_body(
+        self, messages: list[dict[str, str]], response_model: type[BaseModel], *,
+        temperature: float, max_tokens: int | None = None,
+    ) -> dict[str, Any]:
+        """The chat.completions JSON body :meth:`complete` sends first (a line of a Batch
+        API input file): the very dict a live call posts."""
+        return self._body(messages, response_model, temperature,
+                          max_tokens or self.config.max_tokens)
+
+    def parse_completion(
+        self, completion: dict[str, Any], response_model: type[BaseModel], *, source: str
+    ) -> tuple[BaseModel, Usage]:
+        """Validate one chat.completion body (e.g. from a Batch API output file) the way
+        :meth:`complete` validates an answer, without re-asking; its usage alongside.
+
+        Raises the ``ModelError`` subclass a live call would (refusal, truncation, invalid).
+        """
+        from openai.types.chat import ChatCompletion
+
+        try:
+            response = ChatCompletion.model_validate(completion)
+        except ValueError as exc:
+            raise InvalidOutputError(f"not a chat completion: {short_message(exc)}",
+                                     source=source) from exc
+        tally = CallTally()
+        with observe_calls(tally):
+            self._hooks.on_response(response)
+        if tally.refusal:
+            raise translate_error(RuntimeError("refused"), source, tally)
+        prepared = _request_parts(response_model, self._mode)[0]
+        try:
+            result: BaseModel = _handlers(self._mode).response_parser(
+                response=response, response_model=prepared, validation_context=None,
+                strict=None, stream=False, is_async=True)
+        except Exception as exc:
+            raise translate_error(exc, source, tally) from exc
+        return result, tally.usage
 
 
 _PARTS: dict[tuple[type[BaseModel], Any], tuple[type[BaseModel], dict[str, Any]]] = {}

@@ -9,6 +9,7 @@ clock, so the counts hold on a loaded machine.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import os
 import re
@@ -29,6 +30,7 @@ from standin import (
     Timeout,
     context_too_long,
     dynamic,
+    hang,
     ok,
     patch_transport,
     read_timeout,
@@ -250,7 +252,14 @@ def _wait_for_lines(path: Path, count: int, timeout: float = 300.0) -> int:
 async def test_killed_run_resumes_to_the_same_output(tmp_path: Path) -> None:
     inputs = _write_inputs(tmp_path / "in.jsonl", 50)
     output, store = tmp_path / "out.jsonl", tmp_path / "kill.db"
-    with run_standin([ok(DRAFT)], latency=0.03) as first:
+    numbers = itertools.count(1)  # next() is atomic: the server answers in many threads
+
+    def stall_after_24(request: dict[str, Any]) -> Step:
+        """The first 24 calls are answered; the rest wait until the server stops, so the
+        child is surely still running when it is killed, however slow the machine."""
+        return ok(DRAFT) if next(numbers) <= 24 else hang()
+
+    with run_standin([dynamic(stall_after_24)]) as first:
         child = subprocess.Popen(_cli_args(inputs, output, store, first.base_url),
                                  stderr=subprocess.DEVNULL)
         written = _wait_for_lines(output.with_name(".out.jsonl.part"), 15)

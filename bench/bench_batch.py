@@ -191,9 +191,9 @@ def prefill(inputs: Path, config: Any) -> None:
     """Store a digest for every article, as a finished earlier run would have."""
     from summarizer.article import Article
     from summarizer.batch.engine import result_key
-    from summarizer.batch.store import Store, StoredResult
     from summarizer.ingest import iter_articles
     from summarizer.models import Digest, Provenance, Summary
+    from summarizer.store import Store, StoredResult
 
     job = config.job
     from summarizer.pipeline import Summarizer

@@ -7,20 +7,35 @@ It answers ``POST /v1/chat/completions`` from a *script*: steps consumed in orde
     ok("{...}", tool_call=True)      the content as arguments of a call to tools[0]
     ok("", refusal="no")             message.refusal set, content None
     status(429, headers={"Retry-After": "1"})   an error status with an OpenAI-style body
-    hang(5)                          answer only after 5 s (longer than the client timeout)
+    hang()                           no answer until the server stops (hang(5): for 5 s)
+    read_timeout()                   the client sees ``httpx2.ReadTimeout`` at once (below)
     dynamic(fn)                      fn(request_json) returns the step to play
 
-``GET /v1/models`` lists ``models``. ``latency`` delays every response. Use::
+``GET /v1/models`` lists ``models``. ``latency`` delays every response; every pause the
+server makes is recorded in ``StandIn.pauses``. Use::
 
     with run_standin([status(503), ok("hi")]) as standin:
         client = openai.AsyncOpenAI(base_url=standin.base_url, api_key="test", ...)
         ...
         assert standin.calls == 2
+
+Timeouts without racing the clock: a client timeout short enough to catch a hang can also
+catch a slow answer on a loaded machine. So tests never give every request a short timeout.
+:class:`StandinTransport` is the real ``httpx2.AsyncHTTPTransport`` (the class vcrpy patches
+too) plus two deterministic timeouts; :func:`patch_transport` puts it under every client
+the code under test builds:
+
+* ``read_timeout()``: the server records the request and answers at once with a marker the
+  transport raises as ``httpx2.ReadTimeout``, exactly where a real one is raised;
+* ``first_read=0.3``: the transport's first request gets a 0.3 s read timeout, later ones
+  keep the client's own (generous) timeout. With ``hang()`` first, that first try always
+  times out for real and the retry cannot.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -29,6 +44,9 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
+
+import httpx2
+import pytest
 
 Json = dict[str, Any]
 Content = str | Callable[[Json], str]
@@ -53,7 +71,12 @@ class Status:
 
 @dataclass(frozen=True)
 class Hang:
-    seconds: float
+    seconds: float | None
+
+
+@dataclass(frozen=True)
+class Timeout:
+    """No answer in time, as the client sees it (needs :class:`StandinTransport`)."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +84,8 @@ class Dynamic:
     fn: Callable[[Json], Step]
 
 
-Step = Ok | Status | Hang | Dynamic
+Step = Ok | Status | Hang | Timeout | Dynamic
+TIMEOUT_HEADER = "x-standin-timeout"
 
 
 def ok(
@@ -80,8 +104,13 @@ def status(code: int, body: Json | None = None, headers: dict[str, str] | None =
     return Status(code, body, headers)
 
 
-def hang(seconds: float) -> Hang:
+def hang(seconds: float | None = None) -> Hang:
+    """No answer for ``seconds``, or (None) until the server stops."""
     return Hang(seconds)
+
+
+def read_timeout() -> Timeout:
+    return Timeout()
 
 
 def dynamic(fn: Callable[[Json], Step]) -> Dynamic:
@@ -120,6 +149,8 @@ class StandIn:
 
     base_url: str
     requests: list[Received] = field(default_factory=list)
+    pauses: list[float] = field(default_factory=list)
+    """Seconds of every ``latency``, ``delay`` and ``hang`` pause, in the order begun."""
 
     @property
     def calls(self) -> int:
@@ -230,14 +261,19 @@ class _Handler(BaseHTTPRequestHandler):
         if isinstance(step, Hang):
             self._pause(step.seconds)
             step = ok("late")
+        if isinstance(step, Timeout):
+            step = status(504, {"error": {"message": "stand-in: simulated read timeout"}},
+                          {TIMEOUT_HEADER: "1"})
         if isinstance(step, Status):
             self._send(step.code, step.body or _error_body(step.code), step.headers)
         else:
             self._pause(step.delay)
             self._send(200, completion(step, request, number))
 
-    def _pause(self, seconds: float) -> None:
-        if seconds > 0:
+    def _pause(self, seconds: float | None) -> None:
+        if seconds is None or seconds > 0:
+            with self.server.lock:
+                self.server.standin.pauses.append(math.inf if seconds is None else seconds)
             self.server.stopping.wait(seconds)
 
     def _send(self, code: int, body: Json, headers: dict[str, str] | None = None) -> None:
@@ -279,3 +315,44 @@ def run_standin(
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+# --------------------------------------------------------------------------- timeouts
+
+
+class StandinTransport(httpx2.AsyncHTTPTransport):
+    """The real transport with deterministic timeouts (see the module docstring)."""
+
+    first_read: float | None = None
+
+    def __init__(self, *args: Any, first_read: float | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if first_read is not None:
+            self.first_read = first_read
+        self.sent = 0
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        self.sent += 1
+        extensions = request.extensions
+        if self.first_read is not None and self.sent == 1:
+            timeout = {**extensions.get("timeout", {}), "read": self.first_read}
+            request.extensions = {**extensions, "timeout": timeout}
+        try:
+            response = await super().handle_async_request(request)
+        finally:
+            request.extensions = extensions  # a retry of the same request: its own timeout
+        if TIMEOUT_HEADER in response.headers:
+            await response.aclose()
+            raise httpx2.ReadTimeout("stand-in: simulated read timeout", request=request)
+        return response
+
+
+def patch_transport(monkeypatch: pytest.MonkeyPatch, *, first_read: float | None = None) -> None:
+    """Every ``httpx2.AsyncHTTPTransport`` built from now on (in this test) is a
+    :class:`StandinTransport`, with ``first_read`` for its first request."""
+
+    class Patched(StandinTransport):
+        pass
+
+    Patched.first_read = first_read
+    monkeypatch.setattr(httpx2, "AsyncHTTPTransport", Patched)

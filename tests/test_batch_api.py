@@ -17,8 +17,8 @@ from summarizer.batch.provider import BatchApiConfig, FileLimits, PollPolicy
 from summarizer.batch.provider import run_batch_api as run_route
 from summarizer.batch.provider.journal import Journal
 from summarizer.batch.runner import BatchConfig, run_batch
-from summarizer.batch.store import Store
 from summarizer.costs import load_prices
+from summarizer.store import Store
 
 INSTANT = PollPolicy(initial=1.0, factor=2.0, maximum=8.0)
 
@@ -247,7 +247,7 @@ def test_a_batch_the_provider_refuses_goes_live(tmp_path: Path) -> None:
 
 def test_two_runs_preparing_the_same_articles_journal_them_once(tmp_path: Path) -> None:
     from summarizer.batch.provider.journal import Chunk, Item
-    from summarizer.batch.store import ResultKey
+    from summarizer.store import ResultKey
 
     key = ResultKey("a", "sha", "p", "1", "m", "llm", "params")
     chunk = Chunk("c1", "m", "h", "prepared", 1, 10, "sha", "f1.jsonl")

@@ -19,8 +19,8 @@ from typer.testing import CliRunner
 from summarizer.batch.provider import BatchApiConfig, PollPolicy
 from summarizer.batch.provider import run_batch_api as run_route
 from summarizer.batch.provider.faults import KILL_ENV, STEPS
-from summarizer.batch.store import Store
 from summarizer.cli.app import app
+from summarizer.store import Store
 
 COUNT = 8
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.batch.store import Store
 from summarizer.entities import identify, resolve_parties, with_entities
 from summarizer.entities.aliases import load_aliases
 from summarizer.entities.corpus import EntityIndex
@@ -16,6 +15,7 @@ from summarizer.entities.registry import known_merges, save_resolution
 from summarizer.entities.resolve import acronyms
 from summarizer.errors import ConfigError
 from summarizer.models import ArticleInfo, Digest, Evidence, Party, Provenance, Summary
+from summarizer.store import Store
 
 
 def ev(text: str, quote: str) -> Evidence:

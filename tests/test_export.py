@@ -13,13 +13,13 @@ import pytest
 from corpus_samples import corpus, write_jsonl
 from typer.testing import CliRunner
 
-from summarizer.batch.store import ResultKey, Store, StoredResult
 from summarizer.cli.app import app
 from summarizer.errors import ConfigError, InputError
 from summarizer.export import ExportConfig, export
 from summarizer.export.output import _umask
 from summarizer.export.tables import KEYS, TABLES
 from summarizer.export.writers import parquet_available
+from summarizer.store import ResultKey, Store, StoredResult
 
 runner = CliRunner()
 

@@ -15,6 +15,8 @@ from summarizer.llm.ratelimit import Limiter, Pacer, RateLimits, estimate_reques
 
 
 class FakeTime:
+    """A clock that moves only when a caller sleeps (one caller at a time)."""
+
     def __init__(self) -> None:
         self.now = 0.0
 
@@ -25,6 +27,19 @@ class FakeTime:
         self.now += seconds
 
 
+class StillTime(FakeTime):
+    """A clock that stands still while callers wait: concurrent callers all reserve at
+    the same instant, however late the event loop gets round to each of them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waits: list[float] = []
+
+    async def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        await asyncio.sleep(0)  # still a real suspension point
+
+
 async def test_requests_are_spaced_evenly_in_call_order() -> None:
     fake = FakeTime()
     pacer = Pacer(10, 1.0, clock=fake.clock, sleep=fake.sleep)
@@ -33,10 +48,12 @@ async def test_requests_are_spaced_evenly_in_call_order() -> None:
 
 
 async def test_concurrent_callers_share_one_schedule() -> None:
-    pacer = Pacer(50, 1.0)  # real clock: 20 ms apart
+    still = StillTime()
+    pacer = Pacer(50, 1.0, clock=still.clock, sleep=still.sleep)  # 20 ms apart
     starts = await asyncio.gather(*(pacer.acquire() for _ in range(6)))
     gaps = [b - a for a, b in itertools.pairwise(starts)]
-    assert all(gap == pytest.approx(0.02, abs=2e-3) for gap in gaps)
+    assert gaps == pytest.approx([0.02] * 5)
+    assert still.waits == pytest.approx([0.02, 0.04, 0.06, 0.08, 0.10])  # the first: none
 
 
 async def test_tokens_are_paced_by_size() -> None:
@@ -64,6 +81,17 @@ async def test_limiter_applies_both_limits() -> None:
     limiter = Limiter(RateLimits(rpm=600, tpm=None, period=60.0))
     assert limiter.tokens is None and limiter.requests is not None
     assert limiter.requests.seconds_per_unit == pytest.approx(0.1)
+    fake = FakeTime()
+    both = Limiter(RateLimits(rpm=2, tpm=1000, period=60.0), clock=fake.clock, sleep=fake.sleep)
+    starts = []
+    for tokens in (100, 1000, 10):
+        await both.acquire(tokens)
+        starts.append(fake.now)
+    # the 2nd waits for its request slot (30 s apart); the 3rd for the 2nd's 1000 tokens,
+    # booked from 6 s (after the 1st's 100) at 0.06 s a token
+    assert starts == pytest.approx([0.0, 30.0, 66.0])
+    assert both.reserve(10) == pytest.approx(30.0)  # booked for 96 s, not waited
+    assert fake.now == pytest.approx(66.0)
     assert not RateLimits().active and RateLimits(tpm=5).active
     with pytest.raises(ConfigError, match="--rpm must be a positive number"):
         RateLimits(rpm=0)

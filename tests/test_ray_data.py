@@ -28,12 +28,12 @@ from typer.testing import CliRunner
 
 from summarizer.batch import ray_data, ray_limiter
 from summarizer.batch.engine import JobConfig
-from summarizer.batch.ray_data import Extractor, RayRunConfig, digest_dataset, limiter_actor
+from summarizer.batch.ray_data import Extractor, RayRunConfig, digest_dataset
 from summarizer.batch.runner import BatchConfig
 from summarizer.cli.app import app
 from summarizer.config import LLMConfig
 from summarizer.errors import SummarizerError
-from summarizer.llm.ratelimit import RateLimits
+from summarizer.llm.ratelimit import Limiter, RateLimits
 from summarizer.pipeline import SummarizerConfig
 
 RAY_MISSING = "ray[data] is not installed (pip install 'summarizer[ray]'); CI installs it"
@@ -61,7 +61,7 @@ def ray_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 
 def _job(tmp_path: Path, base_url: str, **job: Any) -> JobConfig:
-    llm = LLMConfig(base_url=base_url, model="standin-model", api_key="test", timeout=5.0,
+    llm = LLMConfig(base_url=base_url, model="standin-model", api_key="test", timeout=60.0,
                     max_reasks=1, retry=FAST_RETRY)
     job.setdefault("store", tmp_path / "store.db")
     job.setdefault("concurrency", 16)
@@ -110,11 +110,13 @@ class Faults:
 
 
 def test_the_limiter_actor_books_both_limits_without_waiting() -> None:
-    booth = ray_limiter.LimiterActor(RateLimits(rpm=2, tpm=100, period=60.0))  # as Ray runs it
+    limits = RateLimits(rpm=2, tpm=100, period=60.0)
+    booth = ray_limiter.LimiterActor(limits)  # as Ray runs it
+    booth.limiter = Limiter(limits, clock=lambda: 0.0)  # all booked at one instant
     delays = [booth.reserve(50, "w1"), booth.reserve(50, "w2"), booth.reserve(10, "w1")]
     # tokens: 50 → the next may start 30 s later; requests: one every 30 s, and never
     # before the tokens allow
-    assert delays == pytest.approx([0.0, 30.0, 60.0], abs=0.1)
+    assert delays == pytest.approx([0.0, 30.0, 60.0])
     assert booth.stats() == {"reservations": 3, "callers": 2}
 
 
@@ -150,6 +152,29 @@ def test_every_input_is_one_row_and_failures_are_rows(ray_session: Any, tmp_path
 
 
 def test_one_rate_limiter_is_shared_by_every_worker(ray_session: Any, tmp_path: Path) -> None:
+    class BookingLimiterActor(ray_data.LimiterActor):
+        """The shared limiter, also noting when each request it booked may start, on
+        ``time.monotonic`` (one clock for every process of this machine). Defined in the test,
+        so Ray ships it by value to its workers."""
+
+        def __init__(self, limits: RateLimits) -> None:
+            super().__init__(limits)
+            self.read = 0.0
+            self.limiter = Limiter(limits, clock=self._clock)
+            self.starts: list[float] = []
+
+        def _clock(self) -> float:
+            self.read = time.monotonic()
+            return self.read
+
+        def reserve(self, tokens: int, caller: str = "") -> float:
+            delay = super().reserve(tokens, caller)
+            self.starts.append(self.read + delay)  # rpm only: the clock was read once
+            return delay
+
+        def booked(self) -> list[float]:
+            return self.starts
+
     arrivals: list[float] = []
 
     def clocked(request: dict[str, Any]) -> Step:
@@ -159,7 +184,9 @@ def test_one_rate_limiter_is_shared_by_every_worker(ray_session: Any, tmp_path: 
     files = [str(_write(tmp_path / f"in{k}.jsonl", range(5 * k, 5 * k + 5))) for k in (0, 1)]
     limits = RateLimits(rpm=10, period=1.0)  # 100 ms apart, cluster-wide
     name = f"test-limiter-{uuid.uuid4().hex[:8]}"
-    limiter = limiter_actor(limits, name)  # the driver owns it; the workers find it by name
+    # the driver owns it; the workers' limiter_actor(limits, name) finds it by name
+    limiter = ray_session.remote(num_cpus=0)(BookingLimiterActor).options(
+        name=name, namespace=ray_data.NAMESPACE).remote(limits)
     with run_standin([dynamic(clocked)]) as standin:
         job = _job(tmp_path, standin.base_url, limits=limits)
         ds = ray_session.data.read_json(files, override_num_blocks=2).map_batches(
@@ -171,12 +198,13 @@ def test_one_rate_limiter_is_shared_by_every_worker(ray_session: Any, tmp_path: 
     assert [row["status"] for row in rows] == ["done"] * 10 and len(arrivals) == 10
     stats = ray_session.get(limiter.stats.remote())
     assert stats == {"reservations": 10, "callers": 2}  # both workers booked with it
-    # 100 ms apart, give or take how long each worker takes to hear back from the actor
-    # (two limiters of their own would let the workers' first requests go out together)
-    arrivals.sort()
-    gaps = [b - a for a, b in itertools.pairwise(arrivals)]
-    assert min(gaps) > 0.05, gaps
-    assert arrivals[-1] - arrivals[0] > 0.6, arrivals
+    # One schedule for the cluster, 100 ms apart (two limiters of their own would book
+    # the workers' first requests together), and no request reached the server before
+    # its booked start. Lower bounds only: a loaded machine can only make requests later.
+    starts = sorted(ray_session.get(limiter.booked.remote()))
+    assert all(b - a >= 0.1 - 1e-9 for a, b in itertools.pairwise(starts)), starts
+    assert all(arrived >= start for arrived, start in zip(sorted(arrivals), starts,
+                                                          strict=True)), (arrivals, starts)
 
 
 # --------------------------------------------------------------------------- batch runs
@@ -195,11 +223,12 @@ def test_a_crashed_run_resumes_from_checkpoints(
 
     class Crashing(Extractor):
         """Loses the worker holding the last block, once the other four are committed
-        (or 10 s have passed). Defined here, so Ray ships it by value to its workers."""
+        (or 300 s have passed, so a broken run fails instead of hanging). Defined here,
+        so Ray ships it by value to its workers."""
 
         async def __call__(self, batch: Any) -> Any:
             if max(batch.column("seq").to_pylist()) >= 32:
-                deadline = time.monotonic() + 20
+                deadline = time.monotonic() + 300
                 while len(self.committed()) < 4 and time.monotonic() < deadline:
                     await asyncio.sleep(0.05)
                 raise RuntimeError("worker lost")

@@ -14,12 +14,12 @@ from corpus_samples import corpus
 from report_samples import quantum, romania
 from typer.testing import CliRunner
 
-from summarizer.batch.store import Store
 from summarizer.cli.app import app
 from summarizer.models import Digest, Evidence, Instrument, Party
 from summarizer.report.html import render_report
 from summarizer.report.overview import HEIGHT, WIDTH, focus_matches, layout
 from summarizer.report.payload import report_payload
+from summarizer.store import Store
 
 HOSTILE_NAMES = ["<script>window.__pwned=5</script>", 'Acme "Quoted" & Sons',
                  "</svg><img src=x onerror=window.__pwned=6>", "Zeta</script><!--"]

@@ -1,6 +1,7 @@
 """The HTTP retry layer, against a real stand-in server on 127.0.0.1.
 
-Waits are recorded by a fake ``sleep`` instead of slept, so the file runs in about a second.
+Waits are recorded by a fake ``sleep`` instead of slept, and tries are timed by a fake
+``clock``, so the file runs in about a second and no result depends on the machine's speed.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import asyncio
 import logging
 import socket
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from email.utils import formatdate
 from pathlib import Path
@@ -19,6 +21,7 @@ import pytest
 import vcr
 from standin import (
     StandIn,
+    StandinTransport,
     context_too_long,
     dynamic,
     hang,
@@ -59,6 +62,18 @@ def _no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name.lower(), raising=False)
 
 
+class FakeClock:
+    """Reads ``start``, then ``step`` seconds later at every further reading."""
+
+    def __init__(self, step: float = 0.0, start: float = 100.0) -> None:
+        self.now = start - step
+        self.step = step
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
+
+
 @pytest.fixture
 def sleep() -> FakeSleep:
     return FakeSleep()
@@ -74,13 +89,17 @@ def client(
     attempts: list[AttemptInfo] | None = None,
     *,
     policy: RetryPolicy = POLICY,
-    timeout: float = 2.0,
+    timeout: float = 30.0,
     inner: httpx2.AsyncBaseTransport | None = None,
+    clock: Callable[[], float] | None = None,
 ) -> httpx2.AsyncClient:
+    """A client whose time stands still unless ``clock`` says otherwise: the time budget
+    counts only the waits asked for, whatever the machine's speed."""
     on_attempt = attempts.append if attempts is not None else None
     if inner is None:  # plain HTTP: skip loading CA certificates (30 ms a client)
         inner = httpx2.AsyncHTTPTransport(verify=False)
-    transport = RetryingTransport(policy, inner, sleep=sleep, on_attempt=on_attempt)
+    transport = RetryingTransport(policy, inner, sleep=sleep, on_attempt=on_attempt,
+                                  clock=clock or FakeClock())
     return httpx2.AsyncClient(transport=transport, timeout=timeout)
 
 
@@ -93,7 +112,7 @@ async def test_429_waits_exactly_retry_after_then_succeeds(
     sleep: FakeSleep, attempts: list[AttemptInfo]
 ) -> None:
     with run_standin([status(429, headers={"Retry-After": "2"}), ok("hi")]) as standin:
-        response = await post(client(sleep, attempts), standin)
+        response = await post(client(sleep, attempts, clock=FakeClock(step=0.25)), standin)
     assert response.status_code == 200
     assert response.json()["choices"][0]["message"]["content"] == "hi"
     assert standin.calls == 2
@@ -102,7 +121,7 @@ async def test_429_waits_exactly_retry_after_then_succeeds(
     assert [(a.attempt, a.status, a.error, a.wait) for a in attempts] == [
         (1, 429, None, 2.0), (2, 200, None, None)
     ]
-    assert all(0 <= a.latency_s < 1 for a in attempts)
+    assert [a.latency_s for a in attempts] == [0.25, 0.25]  # clock read before and after
 
 
 async def test_5xx_backs_off_exponentially(sleep: FakeSleep) -> None:
@@ -169,12 +188,16 @@ async def test_exhausted_attempts_return_last_response(
 
 
 async def test_timeout_then_ok(sleep: FakeSleep, attempts: list[AttemptInfo]) -> None:
-    with run_standin([hang(3), ok("hi")]) as standin:
-        response = await post(client(sleep, attempts, timeout=0.3), standin)
+    # a real read timeout: the first try waits on a server that never answers, with a
+    # 0.3 s read timeout; the retry keeps the client's 30 s, which no slow machine reaches
+    inner = StandinTransport(verify=False, first_read=0.3)
+    with run_standin([hang(), ok("hi")]) as standin:
+        response = await post(client(sleep, attempts, inner=inner, clock=time.perf_counter),
+                              standin)
     assert response.status_code == 200
     assert standin.calls == 2
     assert [(a.status, a.error) for a in attempts] == [(None, "ReadTimeout"), (200, None)]
-    assert 0.25 < attempts[0].latency_s < 1.5
+    assert attempts[0].latency_s >= 0.25  # it did wait for the read timeout
 
 
 def closed_port() -> int:
@@ -305,7 +328,7 @@ def sdk(standin: StandIn, policy: RetryPolicy = POLICY) -> openai.AsyncOpenAI:
     fast = replace(policy, initial_wait=0.01)
     return openai.AsyncOpenAI(
         base_url=standin.base_url, api_key="sk-test-secret", max_retries=0,
-        http_client=build_http_client(fast, timeout=2.0),
+        http_client=build_http_client(fast, timeout=30.0),
     )
 
 
@@ -357,7 +380,7 @@ async def test_env_proxy_still_used_and_retried(monkeypatch: pytest.MonkeyPatch)
     with run_standin([status(503), ok("via proxy")]) as standin:
         monkeypatch.setenv("HTTP_PROXY", standin.base_url.removesuffix("/v1"))
         policy = RetryPolicy(initial_wait=0.01, jitter=0)
-        async with build_http_client(policy, timeout=2.0) as http:
+        async with build_http_client(policy, timeout=30.0) as http:
             response = await http.post("http://summarizer.invalid/v1/chat/completions",
                                        json=BODY)
     assert response.json()["choices"][0]["message"]["content"] == "via proxy"
@@ -397,9 +420,10 @@ async def test_standin_steps_through_the_sdk() -> None:
 
 
 async def test_standin_latency_and_delay(sleep: FakeSleep) -> None:
-    with run_standin([ok("slow", delay=0.05)], latency=0.05) as standin:
+    with run_standin([ok("slow", delay=0.05)], latency=0.07) as standin:
         started = time.perf_counter()
         response = await post(client(sleep), standin)
         elapsed = time.perf_counter() - started
     assert response.status_code == 200
-    assert 0.1 <= elapsed < 1.0
+    assert standin.pauses == [0.05, 0.07]  # the step's delay, then the server's latency
+    assert elapsed >= 0.12  # both were really waited (a lower bound: load only adds)

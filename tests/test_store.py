@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.batch.store import (
+from summarizer.errors import ConfigError
+from summarizer.models import Usage
+from summarizer.store import (
     MIGRATIONS,
     CallRow,
     ResultKey,
@@ -20,8 +22,6 @@ from summarizer.batch.store import (
     default_store_path,
     migrate,
 )
-from summarizer.errors import ConfigError
-from summarizer.models import Usage
 
 
 def _key(article: str = "a1", model: str = "m") -> ResultKey:
@@ -129,7 +129,7 @@ def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
 
 WRITER = """
 import sys
-from summarizer.batch.store import CallRow, ResultKey, Store, StoredResult
+from summarizer.store import CallRow, ResultKey, Store, StoredResult
 store = Store.open(__import__("pathlib").Path(sys.argv[1]))
 i = 0
 while True:

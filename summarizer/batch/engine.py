@@ -42,8 +42,8 @@ from ..llm.events import observe_calls
 from ..llm.ratelimit import AsyncLimiter, Limiter, RateLimits
 from ..models import SCHEMA_VERSION, Usage
 from ..pipeline import Identity, Summarizer, SummarizerConfig
+from ..store import ResultKey, Store, StoredResult
 from .ledger import CallCollector, LedgerContext
-from .store import ResultKey, Store, StoredResult
 
 if TYPE_CHECKING:
     import openai

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from ..llm.events import CallEvent
-from .store import CallRow, Outcome
+from ..store import CallRow, Outcome
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from ..article import Article
 from ..errors import ConfigError, InputError, SummarizerError
 from ..pipeline import Summarizer
+from ..store import Store
 from .engine import ArticleEngine, JobConfig
 from .ray_limiter import HELD, RemoteLimiter, limiter_actor, limiter_name
 from .ray_rows import (
@@ -75,7 +76,6 @@ from .ray_rows import (
     row_outcome,
 )
 from .runner import BatchConfig, BatchSummary
-from .store import Store
 
 if TYPE_CHECKING:
 

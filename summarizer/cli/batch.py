@@ -1,5 +1,5 @@
 """``summarizer batch`` and ``summarizer log``: thin clients of ``summarizer.batch.runner`` and
-``summarizer.batch.store``.
+``summarizer.store``.
 
 Registered on the main app by ``cli.py`` with ``register(app)``. The batch summary and
 progress go to stderr; exit code 0 when every input was digested, 1 when any failed (the
@@ -25,7 +25,7 @@ from ..errors import SummarizerError
 
 if TYPE_CHECKING:
     from ..batch.runner import BatchConfig, BatchSummary, ProgressFn
-    from ..batch.store import CallRow
+    from ..store import CallRow
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 
@@ -232,7 +232,7 @@ def log_command(
     store: Annotated[Path | None, typer.Option(help="The SQLite store.")] = None,
 ) -> None:
     """List the call ledger (every HTTP request to a model), newest first."""
-    from ..batch.store import Store
+    from ..store import Store
 
     if fmt not in LOG_FORMATS:
         raise typer.BadParameter("use table, jsonl or csv", param_hint="--format")
@@ -253,7 +253,7 @@ def _log_jsonl(rows: Sequence[CallRow]) -> None:
 
 
 def _log_csv(rows: Sequence[CallRow]) -> None:
-    from ..batch.store import CALL_FIELDS
+    from ..store import CALL_FIELDS
 
     writer = csv.DictWriter(sys.stdout, fieldnames=CALL_FIELDS, lineterminator="\n")
     writer.writeheader()

@@ -28,7 +28,7 @@ def batch_status(
 ) -> None:
     """List the provider batches (--batch-api) with their state, counts and cost so far."""
     from ..batch.provider.journal import Journal
-    from ..batch.store import Store
+    from ..store import Store
 
     if fmt not in STATUS_FORMATS:
         raise typer.BadParameter("use table or jsonl", param_hint="--format")

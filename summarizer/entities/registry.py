@@ -1,5 +1,5 @@
 """The corpus entity registry kept in the store (tables ``entities``, ``entity_surfaces``;
-migration ``_m3_entity_registry`` in ``summarizer.batch.store``).
+migration ``_m3_entity_registry`` in ``summarizer.store``).
 
 ``known_merges`` reads what earlier runs decided (entity id -> canonical id), so ids stay
 stable as the corpus grows; ``save_resolution`` writes a new resolution back. Both take a
@@ -13,8 +13,8 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from ..batch.store import now_iso
 from ..models import Party
+from ..store import now_iso
 from .aliases import Aliases
 from .corpus import EntityIndex, Resolution
 
@@ -70,7 +70,7 @@ def resolve_corpus(party_lists: Iterable[Sequence[Party]], aliases: Aliases | No
     index.add_all(party_lists, aliases)
     if store is None:
         return index.resolve(aliases)
-    from ..batch.store import Store
+    from ..store import Store
 
     with Store.open(store) as opened:
         resolution = index.resolve(aliases, known=known_merges(opened.db))

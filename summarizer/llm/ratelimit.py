@@ -29,6 +29,9 @@ from ..errors import ConfigError
 
 BYTES_PER_TOKEN = 4
 
+Clock = Callable[[], float]
+Sleep = Callable[[float], Awaitable[None]]
+
 
 @dataclass(frozen=True)
 class RateLimits:
@@ -57,8 +60,8 @@ class Pacer:
         rate: float,
         period: float = 60.0,
         *,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         self.seconds_per_unit = period / rate
         self._clock = clock
@@ -94,12 +97,24 @@ class AsyncLimiter(Protocol):
 
 
 class Limiter:
-    """The run's shared request and token pacers."""
+    """The run's shared request and token pacers (``clock`` and ``sleep`` as for
+    :class:`Pacer`, e.g. a fake clock in tests)."""
 
-    def __init__(self, limits: RateLimits) -> None:
+    def __init__(
+        self,
+        limits: RateLimits,
+        *,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
         self.limits = limits
-        self.requests = None if limits.rpm is None else Pacer(limits.rpm, limits.period)
-        self.tokens = None if limits.tpm is None else Pacer(limits.tpm, limits.period)
+        self.requests = self._pacer(limits.rpm, clock, sleep)
+        self.tokens = self._pacer(limits.tpm, clock, sleep)
+
+    def _pacer(self, rate: float | None, clock: Clock, sleep: Sleep) -> Pacer | None:
+        if rate is None:
+            return None
+        return Pacer(rate, self.limits.period, clock=clock, sleep=sleep)
 
     async def acquire(self, tokens: int) -> None:
         """Wait until one more request of about ``tokens`` tokens fits both limits."""

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import functools
 import json
 import logging
 import math
@@ -50,6 +51,7 @@ RETRY_ERRORS: tuple[type[Exception], ...] = (
 LIMITS = httpx2.Limits(max_connections=1000, max_keepalive_connections=100)
 
 Sleep = Callable[[float], Awaitable[None]]
+Clock = Callable[[], float]
 
 
 def retry_after(headers: httpx2.Headers, *, now: float | None = None) -> float | None:
@@ -151,13 +153,14 @@ class _Exchange:
 
     async def send(self) -> httpx2.Response:
         self.attempt += 1
-        started = time.perf_counter()
+        clock = self.transport.clock
+        started = clock()
         try:
             response = await self.transport.inner.handle_async_request(self.request)
         except BaseException as exc:
-            self._pending = (None, type(exc).__name__, time.perf_counter() - started)
+            self._pending = (None, type(exc).__name__, clock() - started)
             raise
-        self._pending = (response.status_code, None, time.perf_counter() - started)
+        self._pending = (response.status_code, None, clock() - started)
         if response.status_code == 429:
             await _read_or_close(response)
         return response
@@ -204,7 +207,11 @@ async def _read_or_close(response: httpx2.Response) -> None:
 
 
 class RetryingTransport(httpx2.AsyncBaseTransport):
-    """Wraps a transport (by default the real one) with the :class:`RetryPolicy`."""
+    """Wraps a transport (by default the real one) with the :class:`RetryPolicy`.
+
+    ``sleep`` waits between tries and ``clock`` times them (latency, ``max_total_seconds``):
+    tests pass fakes, so no test depends on how fast the machine is.
+    """
 
     def __init__(
         self,
@@ -213,8 +220,10 @@ class RetryingTransport(httpx2.AsyncBaseTransport):
         *,
         sleep: Sleep = asyncio.sleep,
         on_attempt: Callable[[AttemptInfo], None] | None = None,
+        clock: Clock = time.perf_counter,
     ) -> None:
         self.policy = policy
+        self.clock = clock
         self.inner = inner if inner is not None else httpx2.AsyncHTTPTransport(limits=LIMITS)
         self.on_attempt = on_attempt
         self._sleep = sleep
@@ -228,7 +237,7 @@ class RetryingTransport(httpx2.AsyncBaseTransport):
             sleep=self._sleep,
             retry=_should_retry,
             wait=self._wait,
-            stop=self._stop,
+            stop=functools.partial(self._stop, started=self.clock()),
             before_sleep=exchange.before_sleep,
             retry_error_callback=exchange.give_up,
         )
@@ -249,14 +258,15 @@ class RetryingTransport(httpx2.AsyncBaseTransport):
                 return min(asked, self.policy.max_retry_after)
         return float(self._backoff(state))
 
-    def _stop(self, state: RetryCallState) -> bool:
+    def _stop(self, state: RetryCallState, *, started: float) -> bool:
         """Out of attempts, or the next wait would pass the time budget.
 
-        Time spent counts the waits asked for even when ``sleep`` does not really sleep.
+        Time spent (by ``clock``, since the first try ``started``) counts the waits asked
+        for even when ``sleep`` does not really sleep.
         """
         if state.attempt_number >= self.policy.max_attempts:
             return True
-        spent = max(state.seconds_since_start or 0.0, state.idle_for)
+        spent = max(self.clock() - started, state.idle_for)
         return spent + state.upcoming_sleep > self.policy.max_total_seconds
 
 

@@ -22,8 +22,8 @@ from ...article import Article
 from ...costs import PriceTable
 from ...errors import GroundingReaskNeeded, SummarizerError
 from ...models import Usage
+from ...store import CallRow, ResultKey, Store, StoredResult, now_iso
 from ..engine import failure_kind
-from ..store import CallRow, ResultKey, Store, StoredResult, now_iso
 from .faults import crashpoint
 from .journal import Chunk, Item, Journal, settle
 from .remote import RemoteApi, remote_error

@@ -1,6 +1,6 @@
 """The Batch API journal: what was sent to the provider, written before and after each step.
 
-Tables ``batch_chunks`` and ``batch_items`` (migration 3 of ``summarizer.batch.store``) live
+Tables ``batch_chunks`` and ``batch_items`` (migration 4 of ``summarizer.store``) live
 in the store beside the results, so a result and the journal line that says it was
 collected are committed together. A chunk walks these states, each recorded before the
 remote call it announces (``uploading``, ``creating``) and after the call returns
@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Literal
 
-from ..store import ResultKey, Store, now_iso
+from ...store import ResultKey, Store, now_iso
 
 ChunkState = Literal["prepared", "uploading", "uploaded", "creating", "submitted",
                      "collected"]

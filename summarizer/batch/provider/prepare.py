@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ...article import Article
-from ..store import ResultKey
+from ...store import ResultKey
 from .config import FileLimits
 from .journal import Chunk, Item, Journal, custom_id
 from .remote import ENDPOINT

@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, Any
 from ...article import Article
 from ...costs import format_cost
 from ...errors import ConfigError
+from ...store import ResultKey
 from ..engine import ArticleEngine, Outcome, error_line, result_key
 from ..runner import BatchConfig, BatchSummary, OrderedOutput
-from ..store import ResultKey
 from .collect import Collector
 from .config import BatchApiConfig
 from .journal import OPEN_STATES, Chunk, Journal, custom_id

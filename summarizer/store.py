@@ -28,8 +28,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from ..errors import ConfigError
-from ..models import Usage
+from .errors import ConfigError
+from .models import Usage
 
 DB_NAME = "summarizer.db"
 Status = Literal["done", "failed"]

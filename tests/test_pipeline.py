@@ -50,7 +50,9 @@ def test_seed_article_digest_is_grounded_with_provenance(llm_config: LLMConfig) 
     assert prov.mode == "json_object_schema"
     assert prov.provider == "127.0.0.1:8765"
     assert prov.attempts >= 1
-    assert prov.usage.prompt_tokens > 1000 and prov.usage.completion_tokens > 0
+    # the article and the prompt: the schema travels in response_format only (~2,900 tokens
+    # more when it was also written into the system message)
+    assert 600 < prov.usage.prompt_tokens < 1200 and prov.usage.completion_tokens > 0
     assert prov.usage.total_tokens == prov.usage.prompt_tokens + prov.usage.completion_tokens
     assert digest.summary.headline
     assert 1 <= len(digest.summary.bullets) <= 6

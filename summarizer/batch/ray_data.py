@@ -60,6 +60,7 @@ from ..article import Article
 from ..errors import ConfigError, InputError, SummarizerError
 from ..llm.ratelimit import Limiter, RateLimits
 from ..models import Usage
+from ..output import open_output
 from .engine import ArticleEngine, JobConfig, Outcome, build_client, error_line, identity
 from .runner import BatchConfig, BatchSummary
 from .store import Store
@@ -668,19 +669,17 @@ def _assemble(work: _Work, total: int, output: Path, summary: BatchSummary) -> N
     """Write the output in input order (atomically, like the local engine) and count it."""
     files = [work.failures, *sorted(work.parts.glob("*.json"))]
     index = _index(files, total)
-    part = output.with_name(f".{output.name}.part")
     rows = _Rows(files)
+    out = open_output(output, temp_name=f".{output.name}.part")
     try:
-        with part.open("w", encoding="utf-8") as out:
-            for seq, where in enumerate(index):
-                if where is None:
-                    raise SummarizerError(f"no result for input {seq + 1}; rerun the same "
-                                          "command to resume", source=str(output))
-                row = rows.at(where)
-                out.write(output_line(row) + "\n")
-                summary.add(row_outcome(row, summary.run_id))
-            out.flush()
-            os.fsync(out.fileno())
+        for seq, where in enumerate(index):
+            if where is None:
+                raise SummarizerError(f"no result for input {seq + 1}; rerun the same "
+                                      "command to resume", source=str(output))
+            row = rows.at(where)
+            out.write(output_line(row) + "\n")
+            summary.add(row_outcome(row, summary.run_id))
+        out.commit()
     finally:
+        out.discard()
         rows.close()
-    os.replace(part, output)

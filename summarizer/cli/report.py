@@ -1,7 +1,7 @@
 """``summarizer report DIGESTS.jsonl -o report.html``: the HTML review report command.
 
-Registered on the main app by ``cli.py`` with ``register(app)``. Errors are one line on
-stderr and exit code 1; the report is written atomically (temp file, then rename).
+Errors are one line on stderr and exit code 1 (2 for an output that cannot be written);
+the report goes through the one output writer, ``summarizer.output``.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import typer
 
 from ..errors import SummarizerError
 from ..output import write_text
+from .options import check_output_path
 
 
 def register(app: typer.Typer) -> None:
@@ -35,6 +36,7 @@ def report(
     """Write a self-contained HTML page to review digests against their articles."""
     from ..report.html import load_digests, render_report
 
+    check_output_path(output, [digests])
     try:
         items = list(load_digests(digests))
         page = render_report(items, title=title, page_size=page_size, generated_at=generated_at)

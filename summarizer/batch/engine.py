@@ -4,7 +4,8 @@
 ``summarizer.batch.runner`` and, later, a Ray Data extractor. It is built from a picklable
 :class:`JobConfig` and creates everything heavy in :meth:`ArticleEngine.start`, inside the
 process and event loop that will use it: the store connection, the OpenAI client with the
-rate-limited, ledger-reporting transport, and (rules backend) a process pool.
+rate-limited, ledger-reporting transport, and (rules backend) a process pool whose workers
+die with the run (``summarizer.batch.workers``).
 
 :meth:`ArticleEngine.process` never raises for a failed article: it returns an
 :class:`Outcome` with the reason, after recording the result and its ledger rows in the
@@ -17,8 +18,6 @@ import asyncio
 import hashlib
 import json
 import logging
-import multiprocessing
-import os
 import uuid
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -44,6 +43,7 @@ from ..models import SCHEMA_VERSION, Usage
 from ..pipeline import Summarizer, SummarizerConfig
 from .ledger import CallCollector, LedgerContext
 from .store import ResultKey, Store, StoredResult
+from .workers import rules_digest_json, rules_pool
 
 if TYPE_CHECKING:
     import httpx2
@@ -173,33 +173,6 @@ def _line(result: StoredResult, article: Article) -> str:
                       result.error_message or "")
 
 
-# --------------------------------------------------------------------------- rules workers
-
-_worker: Summarizer | None = None
-
-
-def _init_rules_worker() -> None:
-    global _worker
-    _worker = Summarizer(SummarizerConfig(backend="rules"))
-
-
-def rules_digest_json(article: Article) -> str:
-    """Digest with the rules backend in this (worker) process; the digest as JSON."""
-    if _worker is None:
-        _init_rules_worker()
-    assert _worker is not None
-    return _worker.summarize(article).model_dump_json()
-
-
-def _pool(processes: int | None) -> ProcessPoolExecutor | None:
-    count = (os.cpu_count() or 1) if processes is None else processes
-    if count < 1:
-        return None
-    # spawn: safe beside the threads a run has (fork is not), and needs no socket
-    return ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_init_rules_worker)
-
-
 # --------------------------------------------------------------------------- the engine
 
 
@@ -235,7 +208,7 @@ class ArticleEngine:
         """Open the store and build the client or process pool (in this process)."""
         self._store = Store.open(self.job.store)
         if self.ident.backend == "rules":
-            self._pool = _pool(self.job.processes)
+            self._pool = rules_pool(self.job.processes)
             return
         llm = self.job.summarizer.llm
         client = self._client or build_client(llm, self.job.limits)

@@ -175,7 +175,8 @@ def test_file_over_max_bytes_fails(tmp_path: Path) -> None:
     failure = _one_failure([str(path)], IngestConfig(max_bytes=200))
     assert failure.message == (
         "is 500 bytes, over the 200-byte limit (max_bytes); "
-        "split it into smaller inputs or raise the limit")
+        "split it into smaller inputs, or raise the limit with --max-bytes "
+        "(IngestConfig.max_bytes in the library)")
 
 
 def test_stdin_text_and_bytes() -> None:

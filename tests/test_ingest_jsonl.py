@@ -75,7 +75,8 @@ def test_non_utf8_and_over_long_lines(tmp_path: Path) -> None:
     assert items[:2] == [
         IngestFailure(f"{path}:1", "line is not UTF-8; JSONL files must be UTF-8"),
         IngestFailure(f"{path}:2", "line is larger than the 100-byte limit (max_bytes); "
-                                   "split it into smaller inputs or raise the limit"),
+                                   "split it into smaller inputs, or raise the limit with "
+                                   "--max-bytes (IngestConfig.max_bytes in the library)"),
     ]
     assert isinstance(items[2], Article) and items[2].origin == f"{path}:3"
 

@@ -233,8 +233,8 @@ class ArticleEngine:
 
     def failed_input(self, failure: IngestFailure) -> Outcome:
         """An input that could not be read: a failed line, nothing stored."""
-        line = error_line(None, failure.source, "bad_input", failure.message)
-        return Outcome(line, "failed", False, None, "bad_input", str(failure))
+        line = error_line(failure.id, failure.source, "bad_input", failure.message)
+        return Outcome(line, "failed", False, failure.id, "bad_input", str(failure))
 
     async def process(self, article: Article) -> Outcome:
         """The stored result when there is one (failures only unless ``retry_failed``),

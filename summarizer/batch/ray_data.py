@@ -574,7 +574,7 @@ def _stage_one(seq: int, item: Item, blocks: _Blocks, failures: TextIO, run_id: 
 
 
 def _failure_row(seq: int, failure: IngestFailure, run_id: str) -> Row:
-    row = failed_row(None, failure.source, "bad_input", failure.message, run_id)
+    row = failed_row(failure.id, failure.source, "bad_input", failure.message, run_id)
     return {SEQ: seq, **row}
 
 

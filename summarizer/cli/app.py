@@ -13,7 +13,8 @@ from typing import Annotated
 import typer
 
 from .._version import __version__
-from . import batch, digest, eval, log, prompts, report, schema
+from . import batch, digest, log, prompts, report, schema
+from . import eval as evaluate
 
 app = typer.Typer(
     name="summarizer",
@@ -45,7 +46,7 @@ def main_callback(
         logging.getLogger("instructor").setLevel(logging.CRITICAL)
 
 
-for _command in (digest, batch, log, report, eval, prompts, schema):
+for _command in (digest, batch, log, report, evaluate, prompts, schema):
     _command.register(app)
 
 

@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from bisect import bisect_right
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .errors import InputError
 from .models import ArticleInfo
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_CHECKED_FIELDS = ("text", "id", "title", "source", "url", "published")
+
+
+def check_unicode(value: str, what: str, origin: str) -> None:
+    """InputError when ``value`` holds a lone surrogate (U+D800..U+DFFF): not a character,
+    it cannot be encoded (``"\\ud800"`` in JSON, or text decoded with surrogateescape)."""
+    bad = _SURROGATE.search(value)
+    if bad is not None:
+        raise InputError(
+            f"the {what} holds a lone surrogate U+{ord(bad.group()):04X} at offset "
+            f"{bad.start()}, which is not a Unicode character; fix the input's encoding",
+            source=origin,
+        )
 
 
 def text_sha256(text: str) -> str:
@@ -69,6 +86,17 @@ class Article(BaseModel):
     offsets: OffsetMap | None = Field(
         default=None, description="Cleaned-text offsets back to the original input, if cleaned."
     )
+
+    @model_validator(mode="after")
+    def _valid_unicode(self) -> Article:
+        """Refuse text that cannot be encoded (see :func:`check_unicode`) here, once,
+        so no later step (hashing, storing, writing) meets it."""
+        for name in _CHECKED_FIELDS:
+            value = getattr(self, name)
+            if value:
+                check_unicode(value, "article text" if name == "text" else f'"{name}"',
+                              self.origin.encode("utf-8", "backslashreplace").decode())
+        return self
 
     @property
     def key(self) -> str:

@@ -7,6 +7,7 @@ The tree, so every failure mode is visible at once::
     ├── InputError             an input that cannot be read or has no article in it
     ├── PromptError            a prompt file that is missing or malformed
     ├── SchemaDriftError       the output models differ from the committed schema snapshot
+    ├── OutputError            an output path that cannot be written, or is one of the inputs
     └── ModelError             the model call failed for one article
         ├── ModelUnavailableError   connection refused, timeouts, 5xx after retries
         ├── RateLimitError          429 after retries, or quota exhausted
@@ -48,6 +49,10 @@ class PromptError(SummarizerError):
 
 class SchemaDriftError(SummarizerError):
     """The output models no longer match the committed JSON Schema snapshot."""
+
+
+class OutputError(SummarizerError):
+    """An output path that cannot be written, or that would overwrite one of the inputs."""
 
 
 class ModelError(SummarizerError):

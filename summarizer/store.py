@@ -259,7 +259,14 @@ class Store:
 
     @classmethod
     def open(cls, path: Path | None = None) -> Store:
-        """Open (creating and migrating as needed) the store at ``path`` or the default."""
+        """Open (creating and migrating as needed) the store at ``path`` or the default.
+
+        Only the default location's directory is created: a ``path`` given in a directory
+        that does not exist is refused (a typo must not create directories)."""
+        if path is not None and not path.parent.is_dir():
+            raise ConfigError(f"cannot open the store: the directory {path.parent} does not "
+                              "exist; create it first or pass --store PATH to an existing "
+                              "directory", source=str(path))
         path = path or default_store_path()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

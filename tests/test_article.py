@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import pytest
+
+from summarizer import summarize
 from summarizer.article import Article, OffsetMap, content_id, text_sha256
+from summarizer.errors import InputError
 
 
 def test_content_id_ignores_wrapping_and_unicode_form() -> None:
@@ -39,3 +43,13 @@ def test_offset_map_maps_runs_back_to_the_original() -> None:
 def test_label_names_origin_and_id() -> None:
     assert Article(text="x", origin="feed.jsonl:3", id="a1").label == "feed.jsonl:3 [a1]"
     assert Article(text="x").label == "<text>"
+
+
+def test_a_lone_surrogate_is_a_clear_input_error_not_a_unicode_crash() -> None:
+    with pytest.raises(InputError, match=r"^feed\.jsonl:3: the article text holds a lone "
+                                         r"surrogate U\+D800 at offset 2"):
+        Article(text="a \ud800 b", origin="feed.jsonl:3")
+    with pytest.raises(InputError, match=r'^<text>: the "id" holds a lone surrogate'):
+        Article(text="fine", id="x\udc80")
+    with pytest.raises(InputError, match="lone surrogate"):
+        summarize("Pakistan and China signed an MoU \udfff on ports.")

@@ -89,6 +89,7 @@ def _config(
 ) -> BatchConfig:
     llm = LLMConfig(base_url=base_url, model="standin-model", api_key="test", timeout=timeout,
                     max_reasks=1, retry=FAST_RETRY)
+    tmp_path.mkdir(parents=True, exist_ok=True)  # an explicit --store's directory must exist
     job.setdefault("store", tmp_path / "store.db")
     job.setdefault("concurrency", 16)
     return BatchConfig(output=tmp_path / name,

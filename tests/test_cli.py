@@ -11,7 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from summarizer import __version__
-from summarizer.cli.app import RULES_NOTICE, app
+from summarizer.cli.app import app
+from summarizer.cli.options import RULES_NOTICE
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "seed-articles.txt"

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from summarizer.article import content_id
+from summarizer.article import Article, content_id
 from summarizer.ingest import IngestConfig, IngestFailure, iter_articles, read_articles
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -175,7 +176,8 @@ def test_file_over_max_bytes_fails(tmp_path: Path) -> None:
     failure = _one_failure([str(path)], IngestConfig(max_bytes=200))
     assert failure.message == (
         "is 500 bytes, over the 200-byte limit (max_bytes); "
-        "split it into smaller inputs or raise the limit")
+        "split it into smaller inputs, or raise the limit with --max-bytes "
+        "(IngestConfig.max_bytes in the library)")
 
 
 def test_stdin_text_and_bytes() -> None:
@@ -225,3 +227,41 @@ def test_iter_articles_is_lazy(tmp_path: Path) -> None:
     first = next(items)
     assert isinstance(first, IngestFailure) and first.source == str(tmp_path / "missing.txt")
     assert next(items, None) is None
+
+
+def test_directory_articles_are_named_by_their_file(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.txt").write_text(BODY + "\n", encoding="utf-8")
+    shutil.copy(SEED, tmp_path / "seed.txt")
+    articles, failures = read_articles([str(tmp_path)])
+    assert failures == []
+    assert [a.key for a in articles] == [
+        str(tmp_path / "seed.txt#1"), str(tmp_path / "seed.txt#2"), str(tmp_path / "sub" / "a.txt")]
+    (alone,) = read_articles([str(tmp_path / "sub" / "a.txt")])[0]
+    assert alone.id is None  # a file given on its own keeps its content id
+
+
+def test_directory_refuses_fifos_and_links_out_of_it(tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    root.mkdir()
+    (root / "good.txt").write_text(BODY + "\n", encoding="utf-8")
+    os.mkfifo(root / "pipe.txt")  # would block the run forever if opened
+    outside = tmp_path / "secret.txt"
+    outside.write_text("Not part of the corpus.\n", encoding="utf-8")
+    (root / "link.txt").symlink_to(outside)
+    (root / "inside.txt").symlink_to(root / "good.txt")
+    items = list(iter_articles([str(root)]))
+    failures = {Path(i.source).name: i.message for i in items if isinstance(i, IngestFailure)}
+    assert sorted(failures) == ["link.txt", "pipe.txt"]
+    assert failures["link.txt"].startswith(f"is a symbolic link to {outside}, outside the")
+    assert failures["pipe.txt"].startswith("is not a regular file (a FIFO, device or socket)")
+    assert [a.text for a in items if isinstance(a, Article)] == [BODY, BODY]
+
+
+def test_short_latin1_text_is_read_as_cp1252(tmp_path: Path) -> None:
+    path = tmp_path / "short.txt"
+    path.write_bytes("Müller und Schön unterzeichnen ein Abkommen.".encode("latin-1"))
+    (article,) = list(iter_articles([str(path)]))
+    assert isinstance(article, Article)
+    assert article.text == "Müller und Schön unterzeichnen ein Abkommen."
+    assert "decoded as cp1252" in article.warnings[0]

@@ -51,6 +51,13 @@ BAD_LINES = [
     ('{"text": "ok", "id": [1]}', '"id" must be a string or an integer, not list'),
     ('{"text": "ok", "title": 3}', '"title" must be a string, not int'),
     ('{"text": "ok", "published": 2025}', '"published" must be a date string, not int'),
+    ('{"text": "unterminated', 'line is not valid JSON (Invalid control character at '
+                              'column 23); fix or remove it'),
+    ('{"text": "a \\ud800 b"}', 'the article text holds a lone surrogate U+D800 at offset 2, '
+                               "which is not a Unicode character; fix the input's encoding"),
+    ('{"text": "ok", "title": "\\udfff"}', 'the "title" holds a lone surrogate U+DFFF at '
+                                         "offset 0, which is not a Unicode character; fix the "
+                                         "input's encoding"),
 ]
 
 
@@ -75,7 +82,8 @@ def test_non_utf8_and_over_long_lines(tmp_path: Path) -> None:
     assert items[:2] == [
         IngestFailure(f"{path}:1", "line is not UTF-8; JSONL files must be UTF-8"),
         IngestFailure(f"{path}:2", "line is larger than the 100-byte limit (max_bytes); "
-                                   "split it into smaller inputs or raise the limit"),
+                                   "split it into smaller inputs, or raise the limit with "
+                                   "--max-bytes (IngestConfig.max_bytes in the library)"),
     ]
     assert isinstance(items[2], Article) and items[2].origin == f"{path}:3"
 
@@ -106,3 +114,11 @@ def test_large_jsonl_is_streamed_not_read_whole(tmp_path: Path) -> None:
     rest = list(items)
     assert 0 < len(rest) < 1_000
     assert all(isinstance(item, Article) for item in rest)
+
+
+def test_a_failed_line_keeps_its_own_id(tmp_path: Path) -> None:
+    path = tmp_path / "ids.jsonl"
+    path.write_text('{"id": "s1", "text": "a \\ud800 b"}\n{"id": 7, "text": ""}\n'
+                    '{"id": [1], "text": ""}\n', encoding="utf-8")
+    assert [(f.id if isinstance(f, IngestFailure) else f) for f in iter_articles([str(path)])] \
+        == ["s1", "7", None]

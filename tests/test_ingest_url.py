@@ -266,7 +266,7 @@ def test_redirect_to_a_private_address_is_refused(
         fetch_url(url, IngestConfig(), transport=_forwarding(site, hosts))
     assert hosts == ["news.example"]  # the private target was never contacted
     assert info.value.source == url
-    assert f"a {kind} address" in str(info.value)
+    assert f"{_an(kind)} {kind} address" in str(info.value)
     assert site.seen[-1] == path
 
 
@@ -291,7 +291,8 @@ def test_a_name_resolving_to_a_private_address_is_refused(
 ) -> None:
     fake_dns["intranet.example"] = [ip]
     failure = _fail(["https://intranet.example/page"], IngestConfig())
-    assert failure.message.startswith(f"refused to fetch intranet.example ({ip}): a {kind}")
+    assert failure.message.startswith(
+        f"refused to fetch intranet.example ({ip}): {_an(kind)} {kind}")
 
 
 def test_dns_rebinding_is_refused_at_connect_time(
@@ -313,3 +314,7 @@ def test_address_kinds() -> None:
     assert kinds == {"8.8.8.8": None, "127.0.0.2": "loopback", "::1": "loopback",
                      "fe80::1": "link-local", "fc00::1": "private",
                      "::ffff:10.0.0.1": "private", "240.0.0.1": "private"}
+
+
+def _an(word: str) -> str:
+    return "an" if word[0] in "aeiou" else "a"

@@ -87,3 +87,19 @@ def test_truncated_answer_is_a_clear_error_naming_the_article(llm_config: LLMCon
     with Summarizer(config) as s, pytest.raises(ModelError) as info:
         s.summarize(article)
     assert "seed-quantum.txt" in str(info.value)
+
+
+@pytest.mark.vcr
+def test_default_prompt_fits_a_local_4096_token_context(llm_config: LLMConfig) -> None:
+    """Seed article 2 once overflowed a 4,096-token local server (finish_reason=length);
+    the lean default prompt plus the context budget keep prompt + answer inside it."""
+    article = _article("seed-romania.txt", "Pakistan eyes European trade corridor via Romania "
+                       "to boost blue economy")
+    with Summarizer(SummarizerConfig(backend="llm", llm=llm_config)) as s:
+        (request,) = s.preview(article)
+        digest = s.summarize(article)
+    assert digest.provenance.prompt is not None and digest.provenance.prompt.version == "v3"
+    usage = digest.provenance.usage
+    assert usage.prompt_tokens + request.body["max_tokens"] <= 4096
+    assert "properties" not in request.body["messages"][0]["content"]  # schema sent once
+    _assert_grounded(digest)

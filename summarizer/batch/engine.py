@@ -4,7 +4,8 @@
 ``summarizer.batch.runner`` and, later, a Ray Data extractor. It is a thin driver around
 the one pipeline, :class:`~summarizer.pipeline.Summarizer` (which owns chunking, grounding,
 provenance, usage, cost and the cache identity): it adds the store, the ledger and a process
-pool for the CPU-bound rules backend. It is built from a picklable :class:`JobConfig` and
+pool for the CPU-bound rules backend whose workers die with the run
+(``summarizer.batch.workers``). It is built from a picklable :class:`JobConfig` and
 opens the store and pool in :meth:`ArticleEngine.start`, inside the process that uses them.
 
 :meth:`ArticleEngine.process` never raises for a failed article: it returns an
@@ -17,8 +18,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import multiprocessing
-import os
 import uuid
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -44,6 +43,7 @@ from ..models import SCHEMA_VERSION, Usage
 from ..pipeline import Identity, Summarizer, SummarizerConfig
 from ..store import ResultKey, Store, StoredResult
 from .ledger import CallCollector, LedgerContext
+from .workers import rules_digest_json, rules_pool
 
 if TYPE_CHECKING:
     import openai
@@ -142,33 +142,6 @@ def _line(result: StoredResult, article: Article) -> str:
                       result.error_message or "")
 
 
-# --------------------------------------------------------------------------- rules workers
-
-_worker: Summarizer | None = None
-
-
-def _init_rules_worker(config: SummarizerConfig) -> None:
-    global _worker
-    _worker = Summarizer(config)
-
-
-def rules_digest_json(article: Article) -> str:
-    """Digest with the rules backend in this (worker) process; the digest as JSON."""
-    if _worker is None:
-        _init_rules_worker(SummarizerConfig(backend="rules"))
-    assert _worker is not None
-    return _worker.summarize(article).model_dump_json()
-
-
-def _pool(processes: int | None, config: SummarizerConfig) -> ProcessPoolExecutor | None:
-    count = (os.cpu_count() or 1) if processes is None else processes
-    if count < 1:
-        return None
-    # spawn: safe beside the threads a run has (fork is not), and needs no socket
-    return ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_init_rules_worker, initargs=(config,))
-
-
 # --------------------------------------------------------------------------- the engine
 
 
@@ -205,7 +178,7 @@ class ArticleEngine:
         """Open the store and, for the rules backend, the process pool (in this process)."""
         self._store = Store.open(self.job.store)
         if self.ident.backend == "rules":
-            self._pool = _pool(self.job.processes, self.job.summarizer)
+            self._pool = rules_pool(self.job.processes, self.job.summarizer)
 
     async def aclose(self) -> None:
         await self.summarizer.aclose()
@@ -225,8 +198,8 @@ class ArticleEngine:
 
     def failed_input(self, failure: IngestFailure) -> Outcome:
         """An input that could not be read: a failed line, nothing stored."""
-        line = error_line(None, failure.source, "bad_input", failure.message)
-        return Outcome(line, "failed", False, None, "bad_input", str(failure))
+        line = error_line(failure.id, failure.source, "bad_input", failure.message)
+        return Outcome(line, "failed", False, failure.id, "bad_input", str(failure))
 
     async def process(self, article: Article) -> Outcome:
         """The stored result when there is one (failures only unless ``retry_failed``),

@@ -1,5 +1,5 @@
 """The call ledger's collector: one article's :class:`~summarizer.llm.client.CallEvent` stream
-turned into :class:`~summarizer.batch.store.CallRow` rows.
+turned into :class:`~summarizer.store.CallRow` rows.
 
 Bind it with ``llm.observe_calls(collector)`` around one article's digest. Each HTTP
 request becomes a row: ``retried`` (the transport will try again, the reason says why),

@@ -45,7 +45,6 @@ import asyncio
 import hashlib
 import json
 import logging
-import os
 import re
 import shutil
 import time
@@ -57,6 +56,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from ..article import Article
 from ..errors import ConfigError, InputError, SummarizerError
+from ..output import open_output
 from ..pipeline import Summarizer
 from ..store import Store
 from .engine import ArticleEngine, JobConfig
@@ -384,7 +384,7 @@ def _stage_one(seq: int, item: Item, blocks: _Blocks, failures: TextIO, run_id: 
 
 
 def _failure_row(seq: int, failure: IngestFailure, run_id: str) -> Row:
-    row = failed_row(None, failure.source, "bad_input", failure.message, run_id)
+    row = failed_row(failure.id, failure.source, "bad_input", failure.message, run_id)
     return {SEQ: seq, **row}
 
 
@@ -479,19 +479,17 @@ def _assemble(work: _Work, total: int, output: Path, summary: BatchSummary) -> N
     """Write the output in input order (atomically, like the local engine) and count it."""
     files = [work.failures, *sorted(work.parts.glob("*.json"))]
     index = _index(files, total)
-    part = output.with_name(f".{output.name}.part")
     rows = _Rows(files)
+    out = open_output(output, temp_name=f".{output.name}.part")
     try:
-        with part.open("w", encoding="utf-8") as out:
-            for seq, where in enumerate(index):
-                if where is None:
-                    raise SummarizerError(f"no result for input {seq + 1}; rerun the same "
-                                          "command to resume", source=str(output))
-                row = rows.at(where)
-                out.write(output_line(row) + "\n")
-                summary.add(row_outcome(row, summary.run_id))
-            out.flush()
-            os.fsync(out.fileno())
+        for seq, where in enumerate(index):
+            if where is None:
+                raise SummarizerError(f"no result for input {seq + 1}; rerun the same "
+                                      "command to resume", source=str(output))
+            row = rows.at(where)
+            out.write(output_line(row) + "\n")
+            summary.add(row_outcome(row, summary.run_id))
+        out.commit()
     finally:
+        out.discard()
         rows.close()
-    os.replace(part, output)

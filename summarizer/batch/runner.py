@@ -7,7 +7,8 @@ lookup first, so a digest already paid for costs nothing), and writes one line p
 * the digest JSON, or ``{"id", "source", "error": {"kind", "message"}}`` for a failure;
 * in input order, as soon as every earlier line is known, to ``.<name>.part`` beside the
   output; at the end that file is renamed over the output (atomic: the output is always
-  either the previous complete file or the new complete one).
+  either the previous complete file or the new complete one). A device or FIFO output is
+  written straight through instead (``summarizer.output``, the one output writer).
 
 Resuming: every result is committed to the store before its line is written. Rerunning the
 same command after a crash (``kill -9`` included) rebuilds the output from scratch: stored
@@ -23,7 +24,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import time
 import uuid
 from collections import Counter
@@ -31,12 +31,12 @@ from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequenc
 from dataclasses import asdict, dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ..article import Article
 from ..costs import format_cost
-from ..errors import ConfigError
 from ..models import Usage
+from ..output import open_output
 from .engine import ArticleEngine, JobConfig, Outcome
 
 if TYPE_CHECKING:
@@ -165,16 +165,12 @@ class OrderedOutput:
 
     def __init__(self, path: Path, window: int) -> None:
         self.path = path
-        self.part = path.with_name(f".{path.name}.part")
         self.window = window
         self.written = 0
         self._pending: dict[int, str] = {}
         self._changed = asyncio.Condition()
-        try:
-            self._file: TextIO = self.part.open("w", encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"cannot write the output ({exc.strerror}); check that the "
-                              "directory exists and is writable", source=str(path)) from None
+        self._file = open_output(path, temp_name=f".{path.name}.part")
+        self.part = self._file.temp or path
 
     async def reserve(self, seq: int) -> None:
         """Wait until input ``seq`` may start (it is within ``window`` of the oldest gap)."""
@@ -193,16 +189,12 @@ class OrderedOutput:
             self._changed.notify_all()
 
     def commit(self) -> None:
-        """Make the output the complete file, atomically."""
-        self._file.flush()
-        os.fsync(self._file.fileno())
-        self._file.close()
-        os.replace(self.part, self.path)
+        """Make the output the complete file, atomically (see ``summarizer.output``)."""
+        self._file.commit()
 
     def close(self) -> None:
-        """Leave an unfinished ``.part`` file behind (a rerun rewrites it)."""
-        if not self._file.closed:
-            self._file.close()
+        """Drop an unfinished ``.part`` file (a rerun rebuilds the output from the store)."""
+        self._file.discard()
 
 
 # --------------------------------------------------------------------------- the run

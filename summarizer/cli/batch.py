@@ -1,47 +1,52 @@
-"""``summarizer batch`` and ``summarizer log``: thin clients of ``summarizer.batch.runner`` and
-``summarizer.store``.
+"""``summarizer batch``: a thin client of ``summarizer.batch.runner``.
 
-Registered on the main app by ``cli.py`` with ``register(app)``. The batch summary and
-progress go to stderr; exit code 0 when every input was digested, 1 when any failed (the
-output still has a line for it), 2 for a usage error.
+The batch summary and progress go to stderr; exit code 0 when every input was digested,
+1 when any failed (the output still has a line for it), 2 for a usage error.
 """
 
 from __future__ import annotations
 
 import asyncio
-import csv
-import json
 import logging
-import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..errors import SummarizerError
+from .options import (
+    MAX_BYTES,
+    AllowPrivateUrls,
+    Backend,
+    BaseUrl,
+    ContextWindow,
+    Glob,
+    MaxBytes,
+    MaxTokens,
+    Mode,
+    Model,
+    Prices,
+    Prompt,
+    Reask,
+    Temperature,
+    Timeout,
+    check_output_path,
+    fail,
+    ingest_config,
+    summarizer_config,
+)
 
 if TYPE_CHECKING:
     from ..batch.runner import BatchConfig, BatchSummary, ProgressFn
-    from ..store import CallRow
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 
 
 def register(app: typer.Typer) -> None:
-    """Add the ``batch`` and ``log`` commands to ``app``."""
+    """Add the ``batch`` command to ``app``."""
     app.command("batch")(batch)
-    app.command("log")(log_command)
-
-
-def _fail(exc: SummarizerError) -> typer.Exit:
-    typer.echo(f"error: {exc}", err=True)
-    return typer.Exit(1)
-
-
-# --------------------------------------------------------------------------- batch
 
 
 def batch(
@@ -57,28 +62,22 @@ def batch(
     store: Annotated[Path | None, typer.Option(
         help="The SQLite store (default: $SUMMARIZER_HOME/summarizer.db, else the user "
              "data dir).")] = None,
-    prices: Annotated[Path | None, typer.Option(
-        help="JSON or TOML price overrides, USD per 1M tokens.")] = None,
-    backend: Annotated[str, typer.Option(help="auto | llm | rules.")] = "auto",
-    model: Annotated[str | None, typer.Option(help="Model name (env SUMMARIZER_MODEL).")] = None,
-    base_url: Annotated[str | None, typer.Option(
-        help="OpenAI-compatible URL (env OPENAI_BASE_URL).")] = None,
-    mode: Annotated[str, typer.Option(
-        help="auto | tools | json_schema | json_object_schema | json | md_json.")] = "auto",
-    prompt: Annotated[str, typer.Option(
-        help="Prompt id or id@version, e.g. digest@v1.")] = "digest",
-    temperature: Annotated[float | None, typer.Option(
-        help="Override the prompt's default.")] = None,
-    max_tokens: Annotated[int, typer.Option(help="Output token limit per call.")] = 2048,
-    timeout: Annotated[float, typer.Option(help="Seconds per HTTP request.")] = 60.0,
-    context_window: Annotated[int | None, typer.Option(
-        help="The model's context window in tokens (known for OpenAI models; 4096 for "
-             "other models on a local server). Requests are fitted to it.")] = None,
+    prices: Prices = None,
+    backend: Backend = "auto",
+    model: Model = None,
+    base_url: BaseUrl = None,
+    mode: Mode = "auto",
+    prompt: Prompt = "digest",
+    temperature: Temperature = None,
+    max_tokens: MaxTokens = 2048,
+    timeout: Timeout = 60.0,
+    context_window: ContextWindow = None,
+    reask: Reask = True,
     processes: Annotated[int | None, typer.Option(
         min=0, help="Worker processes for the rules backend (default: one per core).")] = None,
-    allow_private_urls: Annotated[bool, typer.Option(
-        help="Allow URLs on private addresses.")] = False,
-    glob: Annotated[str | None, typer.Option(help="Only these files in directories.")] = None,
+    allow_private_urls: AllowPrivateUrls = False,
+    glob: Glob = None,
+    max_bytes: MaxBytes = MAX_BYTES,
     progress: Annotated[bool | None, typer.Option(
         "--progress/--no-progress",
         help="Progress bar on stderr (default: when stderr is a terminal).")] = None,
@@ -104,11 +103,7 @@ def batch(
     """Digest many articles: concurrent, rate-limited, cached, resumable."""
     from ..batch.engine import JobConfig
     from ..batch.runner import BatchConfig, run_batch
-    from ..chunking import ChunkConfig
-    from ..costs import load_prices
-    from ..ingest import IngestConfig
     from ..llm.ratelimit import RateLimits
-    from .app import RULES_NOTICE, summarizer_config
     from .batch_api import RouteOptions, check, run_route
 
     _check_engine(engine, ray_address)
@@ -117,17 +112,15 @@ def batch(
         check(route)
         if engine != "local":
             raise typer.BadParameter("--batch-api runs with --engine local", param_hint="--engine")
+    check_output_path(output, inputs)
     try:
-        summarizer = replace(
-            summarizer_config(backend, model, base_url, mode, prompt, temperature, max_tokens,
-                              timeout),
-            chunking=ChunkConfig(context_window=context_window), prices=load_prices(prices))
+        summarizer = summarizer_config(backend, model, base_url, mode, prompt, temperature,
+                                        max_tokens, timeout, context_window=context_window,
+                                        reask=reask, prices=prices)
         job = JobConfig(summarizer=summarizer, limits=RateLimits(rpm=rpm, tpm=tpm), store=store,
                         concurrency=concurrency, processes=processes, retry_failed=retry_failed)
-        ingest = IngestConfig(allow_private_urls=allow_private_urls, glob=glob)
-        config = BatchConfig(output=output, job=job, ingest=ingest)
-        if backend == "auto" and summarizer.resolved_backend() == "rules":
-            typer.echo(RULES_NOTICE, err=True)
+        config = BatchConfig(output=output, job=job,
+                             ingest=ingest_config(allow_private_urls, glob, max_bytes))
         if route is not None:
             routed = run_route(inputs, config, route, progress)
             typer.echo(routed.describe(), err=True)
@@ -138,7 +131,7 @@ def batch(
             with _progress_bar(progress, _count_hint(inputs)) as on_progress:
                 summary = asyncio.run(run_batch(inputs, config, on_progress=on_progress))
     except SummarizerError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     typer.echo(summary.describe(), err=True)
     if not summary.ok:
         raise typer.Exit(1)
@@ -218,60 +211,3 @@ def _stats(summary: BatchSummary) -> str:
     return (f"[green]done {summary.done}[/] [cyan]cached {summary.cached}[/] "
             f"[red]failed {summary.failed}[/] · {tokens:,} tok · "
             f"{format_cost(summary.cost_usd)}")
-
-
-# --------------------------------------------------------------------------- log
-
-LOG_FORMATS = ("table", "jsonl", "csv")
-
-
-def log_command(
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Newest calls to show.")] = 50,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table | jsonl | csv.")] = "table",
-    article: Annotated[str | None, typer.Option(help="Only calls for this article id.")] = None,
-    store: Annotated[Path | None, typer.Option(help="The SQLite store.")] = None,
-) -> None:
-    """List the call ledger (every HTTP request to a model), newest first."""
-    from ..store import Store
-
-    if fmt not in LOG_FORMATS:
-        raise typer.BadParameter("use table, jsonl or csv", param_hint="--format")
-    try:
-        with Store.open(store) as db:
-            rows = db.calls(limit, article=article)
-    except SummarizerError as exc:
-        raise _fail(exc) from None
-    if not rows and fmt == "table":
-        typer.echo("summarizer: no model calls recorded in this store yet", err=True)
-        return
-    {"table": _log_table, "jsonl": _log_jsonl, "csv": _log_csv}[fmt](rows)
-
-
-def _log_jsonl(rows: Sequence[CallRow]) -> None:
-    for row in rows:
-        sys.stdout.write(json.dumps(asdict(row), ensure_ascii=False) + "\n")
-
-
-def _log_csv(rows: Sequence[CallRow]) -> None:
-    from ..store import CALL_FIELDS
-
-    writer = csv.DictWriter(sys.stdout, fieldnames=CALL_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(asdict(row) for row in rows)
-
-
-def _log_table(rows: Sequence[CallRow]) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table("at", "article", "model", "prompt", "try", "outcome", "ms", "in", "out",
-                  "reason", box=None)
-    for r in rows:
-        table.add_row(r.at, r.article, r.model, r.prompt, str(r.attempt), r.outcome,
-                      f"{r.latency_ms:.0f}", _num(r.prompt_tokens), _num(r.completion_tokens),
-                      r.reason or "")
-    Console(soft_wrap=True).print(table)
-
-
-def _num(value: int | None) -> str:
-    return "" if value is None else str(value)

@@ -1,9 +1,9 @@
 """``summarizer eval GOLD.jsonl``: score prompt versions and backends side by side.
 
-Registered on the main app by ``cli.py`` with ``register(app)``. The table goes to stdout
-(or ``-o``), progress and errors to stderr. Exit codes: 0 when the evaluation ran (articles
-that failed are scored as empty predictions and listed in the report), 1 when it could not
-run (unreadable input, missing or stale cassette, no model), 2 for a usage error.
+The table goes to stdout (or ``-o``), progress and errors to stderr. Exit codes: 0 when
+the evaluation ran (articles that failed are scored as empty predictions and listed in the
+report), 1 when it could not run (unreadable input, missing or stale cassette, no model),
+2 for a usage error.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import typer
 
 from ..errors import SummarizerError
 from ..output import write_text
+from .options import BaseUrl, Model, check_output_path
 
 if TYPE_CHECKING:
     from ..config import LLMConfig
@@ -35,9 +36,8 @@ def eval_command(
     backend: Annotated[list[str] | None, typer.Option(
         help="'rules' adds the offline rules backend; 'llm' the latest prompt. Repeatable.",
     )] = None,
-    model: Annotated[str | None, typer.Option(help="Model name (env SUMMARIZER_MODEL).")] = None,
-    base_url: Annotated[str | None, typer.Option(
-        help="OpenAI-compatible URL (env OPENAI_BASE_URL).")] = None,
+    model: Model = None,
+    base_url: BaseUrl = None,
     mode: Annotated[str | None, typer.Option(help="Structured-output mode.")] = None,
     max_tokens: Annotated[int | None, typer.Option(help="Output token limit per call.")] = None,
     timeout: Annotated[float | None, typer.Option(
@@ -63,6 +63,7 @@ def eval_command(
             raise typer.BadParameter("use rules or llm", param_hint="--backend")
     from ..evaluation.runner import format_eval
 
+    check_output_path(output, [str(gold), str(articles or gold.with_name("articles.jsonl"))])
     try:
         result = _run(gold, articles, prompt or [], backend or [],
                       _llm_options(model, base_url, mode, max_tokens, timeout),

@@ -1,7 +1,7 @@
 """``summarizer report DIGESTS.jsonl -o report.html``: the HTML review report command.
 
-Registered on the main app by ``cli.py`` with ``register(app)``. Errors are one line on
-stderr and exit code 1; the report is written atomically (temp file, then rename).
+Errors are one line on stderr and exit code 1 (2 for an output that cannot be written);
+the report goes through the one output writer, ``summarizer.output``.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import typer
 
 from ..errors import SummarizerError
 from ..output import write_text
+from .options import check_output_path
 
 
 def register(app: typer.Typer) -> None:
@@ -40,6 +41,7 @@ def report(
     from ..entities.aliases import load_aliases
     from ..report.html import load_digests, render_report
 
+    check_output_path(output, [digests])
     try:
         overrides = load_aliases(aliases) if aliases else None
         items = list(load_digests(digests))

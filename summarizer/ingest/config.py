@@ -41,16 +41,19 @@ class IngestFailure:
 
     source: str
     message: str
+    id: str | None = None
+    """The input's own id when it had one (a JSONL line's ``"id"``), for its failure line."""
 
     def __str__(self) -> str:
         return f"{self.source}: {self.message}"
 
     @classmethod
-    def from_error(cls, exc: InputError, source: str) -> IngestFailure:
+    def from_error(cls, exc: InputError, source: str, *, id: str | None = None
+                   ) -> IngestFailure:
         """The error's message without the ``source: `` prefix SummarizerError adds."""
         where = exc.source or source
         text = str(exc)
         prefix = f"{exc.source}: "
         if exc.source and text.startswith(prefix):
             text = text[len(prefix) :]
-        return cls(source=where, message=" ".join(text.split()))
+        return cls(source=where, message=" ".join(text.split()), id=id)

@@ -96,10 +96,30 @@ def _detect(data: bytes, source: str) -> Decoded:
             "is not text in any encoding that could be detected; convert it to UTF-8",
             source=source,
         )
-    encoding = str(match.encoding)
+    encoding, text = str(match.encoding), str(match)
+    western = _western(data, match.chaos)
+    if western is not None:
+        encoding, text = western
     log.info("%s: not UTF-8, decoded as %s", source, encoding)
     warning = (
         f"input is not valid UTF-8; decoded as {encoding} (detected, not declared) — "
         "check accented characters, or convert the file to UTF-8"
     )
-    return Decoded(str(match), encoding, (warning,))
+    return Decoded(text, encoding, (warning,))
+
+
+WESTERN = ("cp1252", "latin_1")
+"""Preferred when detection finds them as likely as its pick: short Western text gives
+the detector too little to tell code pages apart (``Müller`` came out as cp775 ``M³ller``)."""
+
+
+def _western(data: bytes, best_chaos: float) -> tuple[str, str] | None:
+    """(encoding, text) in cp1252 or latin-1 when that reads as cleanly as the detector's
+    pick; None when it does not (Cyrillic, Greek, CJK, ... keep their detected encoding)."""
+    from charset_normalizer import from_bytes
+
+    for encoding in WESTERN:
+        match = from_bytes(data, cp_isolation=[encoding]).best()
+        if match is not None and match.chaos <= best_chaos:
+            return encoding, str(match)
+    return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from fnmatch import fnmatch
 from pathlib import Path
@@ -38,8 +39,31 @@ def too_big(size: int | None, max_bytes: int) -> str:
     head = f"is {size:,} bytes, over" if size is not None else "is larger than"
     return (
         f"{head} the {max_bytes:,}-byte limit (max_bytes); "
-        "split it into smaller inputs or raise the limit"
+        "split it into smaller inputs, or raise the limit with --max-bytes "
+        "(IngestConfig.max_bytes in the library)"
     )
+
+
+def entry_problem(root: Path, path: Path) -> str | None:
+    """Why a file found in directory ``root`` must not be read, or None when it may be.
+
+    A directory is read as a collection of its own files: a symbolic link that leads out of
+    it (``notes.txt -> /etc/passwd``) and anything but a regular file (a FIFO would block
+    the run forever, a device never ends) are refused, each as its own failure.
+    """
+    if path.is_symlink():
+        real, top = os.path.realpath(path), os.path.realpath(root)
+        if os.path.commonpath([top, real]) != top:
+            return (f"is a symbolic link to {real}, outside the directory; not followed "
+                    "(give that file as an input itself to read it)")
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return os_error_message(exc)
+    if not stat.S_ISREG(mode):
+        return ("is not a regular file (a FIFO, device or socket); skipped: only files in "
+                "a directory are read")
+    return None
 
 
 def iter_directory(root: Path, glob: str | None = None) -> Iterator[Path]:

@@ -39,7 +39,7 @@ def iter_jsonl(path: Path, source: str, max_bytes: int) -> Iterator[Article | In
             try:
                 yield parse_record(raw, where, max_bytes)
             except InputError as exc:
-                yield IngestFailure.from_error(exc, where)
+                yield IngestFailure.from_error(exc, where, id=getattr(exc, "record_id", None))
         if not seen:
             yield IngestFailure(source, "input is empty; give it one JSON object a line")
 
@@ -53,12 +53,25 @@ def parse_record(raw: bytes | None, where: str, max_bytes: int) -> Article:
     except UnicodeDecodeError:
         raise InputError("line is not UTF-8; JSONL files must be UTF-8", source=where) from None
     except json.JSONDecodeError as exc:
-        message = f"line is not valid JSON ({exc.msg} at column {exc.colno}); fix or remove it"
+        reason = exc.msg if exc.msg.endswith(" at") else f"{exc.msg} at"
+        message = f"line is not valid JSON ({reason} column {exc.colno}); fix or remove it"
         raise InputError(message, source=where) from None
     if not isinstance(value, dict):
         kind = type(value).__name__
         raise InputError(f'line is a JSON {kind}, not an object with a "text" field', source=where)
-    return _article(value, where)
+    try:
+        return _article(value, where)
+    except InputError as exc:
+        exc.record_id = _failed_id(value.get("id"))  # type: ignore[attr-defined]
+        raise
+
+
+def _failed_id(value: object) -> str | None:
+    """The line's own id, for its failure line, when it is a usable one."""
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        text = str(value).strip()
+        return text.encode("utf-8", "backslashreplace").decode() or None
+    return None
 
 
 def _article(record: dict[str, Any], where: str) -> Article:

@@ -59,7 +59,8 @@ def refusal(host: str, addresses: Iterable[IPAddress]) -> str | None:
         kind = address_kind(ip)
         if kind is not None:
             shown = host if host == str(ip) else f"{host} ({ip})"
-            return f"refused to fetch {shown}: a {kind} address; {ALLOW_HINT}"
+            article = "an" if kind[0] in "aeiou" else "a"
+            return f"refused to fetch {shown}: {article} {kind} address; {ALLOW_HINT}"
     return None
 
 

@@ -26,7 +26,7 @@ from .config import (
 )
 from .decode import Decoded, check_text, decode_bytes
 from .fetch import fetch_url, unsupported_scheme
-from .files import iter_directory, read_capped, too_big
+from .files import entry_problem, iter_directory, read_capped, too_big
 from .html import declared_charset, html_article, looks_like_html
 from .jsonl import iter_jsonl
 from .text import TextSource, articles_from_text
@@ -119,10 +119,19 @@ def _url(url: str, scheme: str, config: IngestConfig) -> Iterator[Item]:
 
 
 def _directory(root: Path, source: str, config: IngestConfig) -> Iterator[Item]:
+    """Every usable file under ``root``; an article without an id of its own gets its file's
+    name (``dir/a.txt``, ``dir/dump.txt#2``), so each digest says where it came from."""
     found = False
     for path in iter_directory(root, config.glob):
         found = True
-        yield from _guarded(str(path), config, None)
+        problem = entry_problem(root, path)
+        if problem is not None:
+            yield IngestFailure(str(path), problem)
+            continue
+        for item in _guarded(str(path), config, None):
+            if isinstance(item, Article) and item.id is None:
+                item = item.model_copy(update={"id": item.origin})
+            yield item
     if not found:
         wanted = ", ".join(sorted(KNOWN_SUFFIXES))
         matching = f" matching {config.glob!r}" if config.glob else ""

@@ -29,7 +29,13 @@ from .chunking import ChunkConfig, digest_long, estimate_tokens, parts
 from .config import LLMConfig
 from .costs import PriceTable
 from .entities import resolve_parties
-from .errors import ConfigError, GroundingReaskNeeded, InputError, ModelError
+from .errors import (
+    ConfigError,
+    GroundingReaskNeeded,
+    InputError,
+    ModelError,
+    SummarizerError,
+)
 from .grounding import (
     GroundedDraft,
     GroundingConfig,
@@ -434,7 +440,8 @@ def render_messages(prompt: Prompt, article: Article) -> list[dict[str, str]]:
 
 def _as_draft(value: object) -> DigestDraft:
     if not isinstance(value, DigestDraft):
-        raise TypeError(f"expected DigestDraft, got {type(value).__name__}")
+        raise SummarizerError(f"expected a DigestDraft, got {type(value).__name__}; please "
+                              "report this bug")
     return value
 
 

@@ -122,3 +122,25 @@ def test_a_refusal_is_an_event_and_the_client_observer_hears_it_too() -> None:
         hooks.on_response(refused)
     assert tally.refusal == "I can't help with that."
     assert [e.kind for e in heard] == ["completion", "refusal"]
+
+
+def test_cached_prompt_tokens_are_read_summed_and_priced_at_the_cached_rate() -> None:
+    from openai.types.chat import ChatCompletion
+
+    from summarizer.costs import PriceTable
+    from summarizer.llm.client import usage_of
+
+    body = {"id": "c", "object": "chat.completion", "created": 0, "model": "gpt-4o-mini",
+            "choices": [{"index": 0, "finish_reason": "stop",
+                         "message": {"role": "assistant", "content": "{}"}}],
+            "usage": {"prompt_tokens": 2000, "completion_tokens": 100, "total_tokens": 2100,
+                      "prompt_tokens_details": {"cached_tokens": 1536}}}
+    hooks, tally = _Hooks(observer=None), CallTally()
+    with observe_calls(tally):
+        hooks.on_response(ChatCompletion.model_validate(body))
+        hooks.on_response(ChatCompletion.model_validate(body))
+    assert usage_of(ChatCompletion.model_validate(body)) == Usage(
+        prompt_tokens=2000, completion_tokens=100, total_tokens=2100, cached_tokens=1536)
+    assert tally.usage.cached_tokens == 3072 and tally.usage.prompt_tokens == 4000
+    cost = PriceTable().cost("gpt-4o-mini", tally.usage)
+    assert cost == pytest.approx((928 * 0.15 + 3072 * 0.075 + 200 * 0.60) / 1_000_000)

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from ...errors import ConfigError
+
 RetryRoute = Literal["live", "batch", "none"]
 
 MAX_REQUESTS = 50_000
@@ -23,7 +25,7 @@ class FileLimits:
 
     def __post_init__(self) -> None:
         if self.max_requests < 1 or self.max_bytes < 1:
-            raise ValueError("file limits must be positive")
+            raise ConfigError("batch file limits must be positive numbers of requests and bytes")
 
 
 @dataclass(frozen=True)
@@ -61,4 +63,4 @@ class BatchApiConfig:
 
     def __post_init__(self) -> None:
         if self.retry not in ("live", "batch", "none"):
-            raise ValueError("retry must be live, batch or none")
+            raise ConfigError(f"--batch-api-retry must be live, batch or none, not {self.retry!r}")

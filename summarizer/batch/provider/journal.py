@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Literal
 
+from ...errors import SummarizerError
 from ...store import ResultKey, Store, now_iso
 
 ChunkState = Literal["prepared", "uploading", "uploaded", "creating", "submitted",
@@ -105,7 +106,7 @@ class Journal:
         """Record ``changes`` to a chunk (committed before this returns)."""
         unknown = set(changes) - set(_CHUNK_COLUMNS)
         if unknown:
-            raise ValueError(f"not journal columns: {sorted(unknown)}")
+            raise SummarizerError(f"not journal columns: {sorted(unknown)}; please report this bug")
         changes["updated_at"] = now_iso()
         sets = ", ".join(f"{name} = ?" for name in changes)
         with self.store.transaction():
@@ -117,7 +118,8 @@ class Journal:
         row = self.db.execute(f"SELECT {', '.join(_CHUNK_COLUMNS)} FROM batch_chunks "
                               "WHERE chunk_id = ?", (chunk_id,)).fetchone()
         if row is None:
-            raise KeyError(chunk_id)
+            raise SummarizerError(f"no chunk {chunk_id!r} in the batch journal; the store may "
+                                  "belong to another run: pass its --store", source=chunk_id)
         return Chunk(*row)
 
     def chunks(self, states: Iterable[str] | None = None) -> list[Chunk]:

@@ -1,18 +1,13 @@
-"""Name folding for entity ids: keys for lookups, slugs for ids, acronym tests.
-
-Small on purpose. ``summarizer/text.py`` (issue 8) brings one folding and
-name-normalisation layer for the whole package; at merge, ``fold``, ``name_key`` and
-``slug`` here should become thin calls into it.
-"""
+"""Name keys for entity ids, slugs for ids, acronym tests: built on ``summarizer.text``,
+the package's one folding and name-normalisation layer."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
-_NON_WORD = re.compile(r"[^0-9a-z]+")
+from .. import text
+
 _SPACES = re.compile(r"\s+")
 _LEADING_THE = re.compile(r"^(?:the)\s+", re.I)
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z&.\-]{1,11}$")
@@ -21,11 +16,7 @@ STOPWORDS = frozenset({"of", "and", "the", "for", "on", "in", "de", "du", "des",
                        "y", "et", "&", "to", "at"})
 
 
-@lru_cache(maxsize=65_536)
-def fold(text: str) -> str:
-    """Lower case without diacritics, typographic apostrophes straightened."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+fold = text.fold
 
 
 def clean(name: str) -> str:
@@ -36,8 +27,9 @@ def clean(name: str) -> str:
 
 @lru_cache(maxsize=65_536)
 def name_key(name: str) -> str:
-    """A lookup key: folded, dots removed ("U.S." == "US"), other punctuation as spaces."""
-    return " ".join(_NON_WORD.sub(" ", fold(clean(name)).replace(".", "")).split())
+    """A lookup key: ``text.text_key`` of the cleaned name ("U.S." == "US", punctuation as
+    spaces, a leading "the" dropped); no country aliases, no titles stripped (ids do that)."""
+    return text.text_key(clean(name))
 
 
 def slug(name: str) -> str:

@@ -25,12 +25,26 @@ def prompts_list() -> None:
         typer.echo(f"{p.ref:<14} {p.short_hash}  {p.description}")
 
 
+PLACEHOLDER = "(the article's text)"
+
+
 @prompts_app.command("show")
-def prompts_show(ref: Annotated[str, typer.Argument(help="e.g. digest@v1")]) -> None:
-    """Print a prompt file as stored."""
+def prompts_show(
+    ref: Annotated[str, typer.Argument(help="e.g. digest@v3")],
+    raw: Annotated[bool, typer.Option("--raw", help="The file as stored.")] = False,
+) -> None:
+    """Print the messages a prompt renders (the system message exactly as sent; the user
+    message around a placeholder article), or with --raw the file as stored."""
+    from ..article import Article
+    from ..pipeline import render_messages
     from ..prompts import get_prompt
 
     try:
-        typer.echo(get_prompt(ref).path.read_text(encoding="utf-8"), nl=False)
+        prompt = get_prompt(ref)
     except SummarizerError as exc:
         raise fail(exc) from None
+    if raw:
+        typer.echo(prompt.path.read_text(encoding="utf-8"), nl=False)
+        return
+    for message in render_messages(prompt, Article(text=PLACEHOLDER, title="(its title)")):
+        typer.echo(f"[{message['role']}]\n{message['content']}\n")

@@ -26,7 +26,7 @@ from standin import Status, Step, context_too_long, dynamic, ok, run_standin, st
 from test_batch import DRAFT, FAST_RETRY, MARK, TEXT, _lines, _stable
 from typer.testing import CliRunner
 
-from summarizer.batch import ray_data, ray_limiter
+from summarizer.batch import ray_data, ray_limiter, ray_rows
 from summarizer.batch.engine import JobConfig
 from summarizer.batch.ray_data import Extractor, RayRunConfig, digest_dataset
 from summarizer.batch.runner import BatchConfig
@@ -152,7 +152,7 @@ def test_every_input_is_one_row_and_failures_are_rows(ray_session: Any, tmp_path
 
 
 def test_one_rate_limiter_is_shared_by_every_worker(ray_session: Any, tmp_path: Path) -> None:
-    class BookingLimiterActor(ray_data.LimiterActor):
+    class BookingLimiterActor(ray_limiter.LimiterActor):
         """The shared limiter, also noting when each request it booked may start, on
         ``time.monotonic`` (one clock for every process of this machine). Defined in the test,
         so Ray ships it by value to its workers."""
@@ -186,7 +186,7 @@ def test_one_rate_limiter_is_shared_by_every_worker(ray_session: Any, tmp_path: 
     name = f"test-limiter-{uuid.uuid4().hex[:8]}"
     # the driver owns it; the workers' limiter_actor(limits, name) finds it by name
     limiter = ray_session.remote(num_cpus=0)(BookingLimiterActor).options(
-        name=name, namespace=ray_data.NAMESPACE).remote(limits)
+        name=name, namespace=ray_rows.NAMESPACE).remote(limits)
     with run_standin([dynamic(clocked)]) as standin:
         job = _job(tmp_path, standin.base_url, limits=limits)
         ds = ray_session.data.read_json(files, override_num_blocks=2).map_batches(

@@ -167,17 +167,20 @@ def test_single_article_report_opens_the_article(page: Any, reports: dict[str, s
 
 
 def test_thousand_articles_render_one_page_at_a_time(page: Any, reports: dict[str, str]) -> None:
+    from playwright.sync_api import expect
+
     page.goto(reports["big"])
     rows = page.locator("tr.index-row")
-    assert page.locator("#page-of").inner_text() == "Page 1 of 20"
+    # the page draws after load and after each click: wait for the event, assert the result
+    expect(page.locator("#page-of")).to_have_text("Page 1 of 20", timeout=60_000)
     assert rows.count() == 50
     assert page.evaluate("document.getElementsByTagName('*').length") < 2_000
     page.locator("a.pager-last").click()
-    assert page.locator("#page-of").inner_text() == "Page 20 of 20"
+    expect(page.locator("#page-of")).to_have_text("Page 20 of 20", timeout=60_000)
     assert rows.evaluate_all("rs => rs.map(r => r.dataset.article)") == [
         str(n) for n in range(951, 1001)]
     rows.last.locator("a").click()
-    assert page.locator("#digest").get_attribute("data-article") == "1000"
+    expect(page.locator("#digest")).to_have_attribute("data-article", "1000", timeout=60_000)
     assert marks(page, "mark.ev:not(.cont)") == span_count(many(1000)[-1])
 
 

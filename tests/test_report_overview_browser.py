@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from corpus_samples import corpus
+from playwright.sync_api import expect
 from test_report_overview import HOSTILE_NAMES, hostile_corpus
 
 from summarizer.report.html import render_report
@@ -73,7 +74,7 @@ def test_clicking_a_network_node_filters_the_list_and_focuses_the_evidence(
         page: Any, reports: dict[str, str], tmp_path: Path) -> None:
     page.goto(reports["devset"])
     assert page.locator("#overview svg").count() == 3  # network, timeline, matrix
-    assert page.locator("#match-count").inner_text() == "14 articles"
+    expect(page.locator("#match-count")).to_have_text("14 articles", timeout=60_000)
     screenshot = tmp_path / "overview.png"
     page.screenshot(path=str(screenshot), full_page=True)
     assert screenshot.stat().st_size > 30_000
@@ -81,8 +82,8 @@ def test_clicking_a_network_node_filters_the_list_and_focuses_the_evidence(
         shutil.copyfile(screenshot, os.environ["OVERVIEW_SCREENSHOT"])
 
     page.locator('#ov-network g.node[data-entity="country:PAK"]').click()
-    assert page.locator("#match-count").inner_text() == "2 of 14 articles"
-    assert page.locator("#filter-label").inner_text() == "Pakistan"
+    expect(page.locator("#match-count")).to_have_text("2 of 14 articles", timeout=60_000)
+    expect(page.locator("#filter-label")).to_have_text("Pakistan", timeout=60_000)
     articles = page.locator("tr.index-row").evaluate_all("rs => rs.map(r => r.dataset.article)")
     ids = [d.article.id for d in corpus()]
     assert [ids[int(n) - 1] for n in articles] == ["seed-quantum-mou", "seed-romania-maritime"]
@@ -90,7 +91,8 @@ def test_clicking_a_network_node_filters_the_list_and_focuses_the_evidence(
                         .get_attribute("class") or "")
 
     page.locator("tr.index-row").first.locator("a").click()  # into the article
-    assert page.locator("#digest").get_attribute("data-article") == articles[0]
+    expect(page.locator("#digest")).to_have_attribute("data-article", articles[0],
+                                                     timeout=60_000)
     assert "Pakistan" in page.locator("#focus-note").inner_text()
     focused = page.locator("tr.item.focus").evaluate_all("rs => rs.map(r => r.dataset.key)")
     assert "parties:0" in focused and any(k.startswith("instruments:") for k in focused)
@@ -98,9 +100,9 @@ def test_clicking_a_network_node_filters_the_list_and_focuses_the_evidence(
     assert active and all("Pakistan" in text for text in active)
 
     page.locator("a.back").click()  # back to the filtered list
-    assert page.locator("#match-count").inner_text() == "2 of 14 articles"
+    expect(page.locator("#match-count")).to_have_text("2 of 14 articles", timeout=60_000)
     page.locator("#clear-filter").click()
-    assert page.locator("#match-count").inner_text() == "14 articles"
+    expect(page.locator("#match-count")).to_have_text("14 articles", timeout=60_000)
 
 
 def test_edges_timeline_cells_and_top_rows_filter_too(page: Any,
@@ -114,7 +116,8 @@ def test_edges_timeline_cells_and_top_rows_filter_too(page: Any,
         mark.click()
         data = page.evaluate("JSON.parse(document.getElementById('report-data').textContent)")
         expected = len(data["overview"]["filters"][wanted]["arts"])
-        assert page.locator("#match-count").inner_text() == f"{expected} of 14 articles", selector
+        expect(page.locator("#match-count")).to_have_text(f"{expected} of 14 articles",
+                                                          timeout=60_000)
 
 
 def test_hostile_entity_names_are_text_in_the_svg(page: Any, reports: dict[str, str]) -> None:

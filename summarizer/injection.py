@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import lru_cache
 
 __all__ = ["injection_spans"]
 
@@ -78,6 +79,15 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 def injection_spans(text: str) -> list[tuple[int, int]]:
     """Spans of the sentences that read like instructions aimed at a language model.
 
+    Computed once per text: grounding and the guard both ask for the same article.
+    """
+    return list(_injection_spans(text))
+
+
+@lru_cache(maxsize=64)
+def _injection_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """:func:`injection_spans`, cached.
+
     Each pattern whose trigger words occur scans the whole text once; a hit flags every
     sentence it touches.
     """
@@ -85,7 +95,7 @@ def injection_spans(text: str) -> list[tuple[int, int]]:
     hits = [m.span() for triggers, pattern in _COMPILED_INJECTION
             if any(t in lowered for t in triggers) for m in pattern.finditer(text)]
     if not hits:
-        return []
+        return ()
     sentences = _sentences(text)
     starts = [a for a, _ in sentences]
     flagged: set[int] = set()
@@ -95,4 +105,4 @@ def injection_spans(text: str) -> list[tuple[int, int]]:
             if sentences[i][1] > a:
                 flagged.add(i)
             i += 1
-    return [sentences[i] for i in sorted(flagged)]
+    return tuple(sentences[i] for i in sorted(flagged))
